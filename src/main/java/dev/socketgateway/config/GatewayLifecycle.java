@@ -1,0 +1,121 @@
+package dev.socketgateway.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
+
+/**
+ * Starts every enabled listener and counts the service as started only when all of them are bound.
+ * Spring Integration's NIO server binds on a background thread and only logs a failure, so without this
+ * wait a busy port would leave a service that runs but does not listen. A failure here fails the context
+ * refresh, and the process exits non-zero.
+ */
+@Component
+public class GatewayLifecycle implements SmartLifecycle {
+
+	/** Before the HTTP server starts and after it stops, so probes see the listeners' real state. */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Logger logger = LoggerFactory.getLogger(GatewayLifecycle.class);
+
+	private final GatewayProperties properties;
+
+	private final Map<GatewayProperties.Protocol, ListenerRegistrar> registrars =
+			new EnumMap<>(GatewayProperties.Protocol.class);
+
+	private final List<GatewayListener> running = Collections.synchronizedList(new ArrayList<>());
+
+	private final Duration shutdownTimeout;
+
+	private volatile boolean started;
+
+	GatewayLifecycle(GatewayProperties properties, List<ListenerRegistrar> registrars, LifecycleProperties lifecycle) {
+		this.properties = properties;
+		registrars.forEach((registrar) -> this.registrars.put(registrar.protocol(), registrar));
+		// Leave a margin inside Boot's per-phase budget for closing sockets after the drain.
+		this.shutdownTimeout = lifecycle.getTimeoutPerShutdownPhase().multipliedBy(3).dividedBy(4);
+	}
+
+	@Override
+	public void start() {
+		this.started = true;
+		List<String> failures = new ArrayList<>();
+		this.properties.enabledListeners().forEach((name, settings) -> {
+			ListenerRegistrar registrar = this.registrars.get(settings.getProtocol());
+			Assert.state(registrar != null, () -> "No registrar for protocol " + settings.getProtocol());
+			try {
+				this.running.add(registrar.start(name, settings));
+			}
+			catch (IllegalStateException ex) {
+				failures.add(ex.getMessage());
+			}
+		});
+		for (GatewayListener listener : listeners()) {
+			try {
+				int port = listener.awaitBound(this.properties.getStartupTimeout());
+				logger.info("Listener '{}' ({}) listening on {} port {}", listener.name(), listener.protocol(),
+						(listener.settings().getBindAddress() != null) ? listener.settings().getBindAddress() : "*",
+						port);
+			}
+			catch (IllegalStateException ex) {
+				failures.add(ex.getMessage());
+			}
+		}
+		if (!failures.isEmpty()) {
+			failures.forEach(logger::error);
+			stop();
+			throw new IllegalStateException(String.join("; ", failures));
+		}
+	}
+
+	@Override
+	public void stop() {
+		List<GatewayListener> toStop;
+		synchronized (this.running) {
+			toStop = new ArrayList<>(this.running);
+			this.running.clear();
+		}
+		toStop.parallelStream().forEach((listener) -> listener.stop(this.shutdownTimeout));
+		this.started = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.started;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/**
+	 * The running listener of that name.
+	 * @throws IllegalArgumentException if none runs under that name
+	 */
+	public GatewayListener listener(String name) {
+		return listeners().stream()
+			.filter((listener) -> listener.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No running listener named '" + name + "'"));
+	}
+
+	/** The listeners running now, for health and metrics. */
+	public List<GatewayListener> listeners() {
+		synchronized (this.running) {
+			return List.copyOf(this.running);
+		}
+	}
+
+}

@@ -1,0 +1,424 @@
+package dev.socketgateway.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every listener the gateway runs, keyed by listener name, so that one environment variable such as
+ * {@code GATEWAY_LISTENERS_TCP_PORT=9000} overrides one field of one listener. The packaged
+ * {@code application.yml} declares the default {@code tcp} and {@code udp} listeners.
+ */
+@Validated
+@ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
+public class GatewayProperties implements Validator {
+
+	/**
+	 * Listeners by name. Each one is a TCP or UDP socket that answers in upper case.
+	 */
+	private Map<String, @Valid Listener> listeners = new LinkedHashMap<>();
+
+	/**
+	 * How long startup waits for every listener to be bound before it fails.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	public Map<String, Listener> getListeners() {
+		return this.listeners;
+	}
+
+	public void setListeners(Map<String, Listener> listeners) {
+		this.listeners = listeners;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	/** The listeners that are switched on, in declaration order. */
+	public Map<String, Listener> enabledListeners() {
+		Map<String, Listener> enabled = new LinkedHashMap<>();
+		this.listeners.forEach((name, listener) -> {
+			if (listener.isEnabled()) {
+				enabled.put(name, listener);
+			}
+		});
+		return enabled;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return GatewayProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks that span listeners: two enabled listeners of one protocol cannot share a fixed port
+	 * on overlapping addresses, and a bind address must resolve. Jakarta constraints cover single fields.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		Map<String, Listener> seen = new LinkedHashMap<>();
+		((GatewayProperties) target).enabledListeners().forEach((name, listener) -> {
+			String key = "listeners[" + name + "]";
+			if (listener.getProtocol() == null || listener.getPort() == null) {
+				return; // reported by the field constraints
+			}
+			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
+				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
+						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
+			}
+			InetAddress address = null;
+			if (listener.getBindAddress() != null) {
+				try {
+					address = InetAddress.getByName(listener.getBindAddress());
+				}
+				catch (UnknownHostException ex) {
+					errors.rejectValue(key + ".bind-address", "gateway.bind-address",
+							"gateway.listeners." + name + ".bind-address '" + listener.getBindAddress()
+									+ "' is not an address of this host");
+					return;
+				}
+			}
+			for (Map.Entry<String, Listener> other : seen.entrySet()) {
+				if (clash(listener, address, other.getValue())) {
+					errors.rejectValue(key + ".port", "gateway.port.duplicate",
+							"gateway.listeners." + name + ".port " + listener.getPort() + " is already used by "
+									+ "gateway.listeners." + other.getKey() + " (both " + listener.getProtocol() + ")");
+				}
+			}
+			seen.put(name, listener);
+		});
+	}
+
+	private static boolean clash(Listener listener, InetAddress address, Listener other) {
+		if (listener.getPort() == 0 || listener.getProtocol() != other.getProtocol()
+				|| !listener.getPort().equals(other.getPort())) {
+			return false;
+		}
+		if (address == null || other.getBindAddress() == null) {
+			return true; // the wildcard overlaps every address
+		}
+		try {
+			return address.equals(InetAddress.getByName(other.getBindAddress()));
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	/** One TCP or UDP listener. */
+	public static class Listener {
+
+		/**
+		 * Transport: tcp or udp.
+		 */
+		@NotNull
+		private Protocol protocol;
+
+		/**
+		 * Port to listen on; 0 picks a free ephemeral port.
+		 */
+		@NotNull
+		@Min(0)
+		@Max(65535)
+		private Integer port;
+
+		/**
+		 * Whether this listener runs. Set false to switch off a packaged default listener.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Address to bind. Unset binds every interface, IPv4 and IPv6 together (dual stack); set it to
+		 * one address such as 127.0.0.1 or ::1 to listen there only.
+		 */
+		private String bindAddress;
+
+		/**
+		 * Charset of the text clients send; any Java charset name, for example UTF-8 or GBK.
+		 */
+		@NotNull
+		private Charset charset = StandardCharsets.UTF_8;
+
+		/**
+		 * How TCP messages are delimited. stream answers every chunk as soon as it is read.
+		 */
+		@NotNull
+		private Framing framing = Framing.STREAM;
+
+		/**
+		 * TCP accept queue length. Spring Integration's default of 5 drops bursts of new connections;
+		 * the kernel caps it at net.core.somaxconn.
+		 */
+		@Min(1)
+		@Max(65535)
+		private int backlog = 1024;
+
+		/**
+		 * TCP threads that read, transform and write; 0 means two per CPU core. The accept loop
+		 * has one more thread of its own.
+		 */
+		@Min(0)
+		@Max(1024)
+		private int workerThreads = 0;
+
+		/**
+		 * Reply bytes a TCP connection may have waiting for a client that does not read; past it
+		 * the connection is closed.
+		 */
+		@Min(1024)
+		private int maxPendingWriteBytes = 1024 * 1024;
+
+		/**
+		 * Upper bound on the TCP read tasks waiting for a worker thread.
+		 */
+		@Min(1)
+		private int workerQueueCapacity = 10_000;
+
+		/**
+		 * Largest message payload, without its terminator or header. A larger line, STX/ETX or
+		 * length-prefixed frame (or a header announcing one) closes that connection. Stream framing
+		 * answers reads of at most 64 KiB and ignores it.
+		 */
+		@Min(1)
+		@Max(16 * 1024 * 1024)
+		private int maxFrameBytes = 65_536;
+
+		/**
+		 * TCP connections with no traffic for this long are closed; 0 switches it off.
+		 */
+		@NotNull
+		private Duration idleTimeout = Duration.ofMinutes(10);
+
+		/**
+		 * Open TCP connections at most; one more is sent the busy-message, if set, and closed at once.
+		 */
+		@Min(1)
+		private int maxConnections = 10_000;
+
+		/**
+		 * Text sent, in the listener's framing, to a connection refused by max-connections.
+		 */
+		private String busyMessage;
+
+		/**
+		 * Text sent, in the listener's framing, to every new TCP connection before anything else.
+		 */
+		private String banner;
+
+		/**
+		 * A message equal to this word (ignoring case and a trailing line end) is answered, then the
+		 * TCP connection is closed.
+		 */
+		private String quitCommand;
+
+		/**
+		 * Largest UDP datagram answered; a larger one is dropped and counted.
+		 */
+		@Min(0)
+		@Max(65_527)
+		private int maxDatagramBytes = 65_507;
+
+		public Protocol getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(Protocol protocol) {
+			this.protocol = protocol;
+		}
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = port;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getBindAddress() {
+			return this.bindAddress;
+		}
+
+		public void setBindAddress(String bindAddress) {
+			this.bindAddress = (bindAddress == null || bindAddress.isBlank()) ? null : bindAddress.trim();
+		}
+
+		public Charset getCharset() {
+			return this.charset;
+		}
+
+		public void setCharset(Charset charset) {
+			this.charset = charset;
+		}
+
+		public Framing getFraming() {
+			return this.framing;
+		}
+
+		public void setFraming(Framing framing) {
+			this.framing = framing;
+		}
+
+		public int getBacklog() {
+			return this.backlog;
+		}
+
+		public void setBacklog(int backlog) {
+			this.backlog = backlog;
+		}
+
+		public int getWorkerThreads() {
+			return this.workerThreads;
+		}
+
+		public void setWorkerThreads(int workerThreads) {
+			this.workerThreads = workerThreads;
+		}
+
+		/** The configured worker count, or two per core when unset. */
+		public int effectiveWorkerThreads() {
+			return (this.workerThreads > 0) ? this.workerThreads
+					: Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+		}
+
+		public int getMaxPendingWriteBytes() {
+			return this.maxPendingWriteBytes;
+		}
+
+		public void setMaxPendingWriteBytes(int maxPendingWriteBytes) {
+			this.maxPendingWriteBytes = maxPendingWriteBytes;
+		}
+
+		public int getMaxFrameBytes() {
+			return this.maxFrameBytes;
+		}
+
+		public void setMaxFrameBytes(int maxFrameBytes) {
+			this.maxFrameBytes = maxFrameBytes;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public String getBusyMessage() {
+			return this.busyMessage;
+		}
+
+		public void setBusyMessage(String busyMessage) {
+			this.busyMessage = busyMessage;
+		}
+
+		public String getBanner() {
+			return this.banner;
+		}
+
+		public void setBanner(String banner) {
+			this.banner = banner;
+		}
+
+		public String getQuitCommand() {
+			return this.quitCommand;
+		}
+
+		public void setQuitCommand(String quitCommand) {
+			this.quitCommand = (quitCommand == null || quitCommand.isBlank()) ? null : quitCommand.strip();
+		}
+
+		public int getMaxDatagramBytes() {
+			return this.maxDatagramBytes;
+		}
+
+		public void setMaxDatagramBytes(int maxDatagramBytes) {
+			this.maxDatagramBytes = maxDatagramBytes;
+		}
+
+		public int getWorkerQueueCapacity() {
+			return this.workerQueueCapacity;
+		}
+
+		public void setWorkerQueueCapacity(int workerQueueCapacity) {
+			this.workerQueueCapacity = workerQueueCapacity;
+		}
+
+	}
+
+	/** Transport of a listener. */
+	public enum Protocol {
+
+		TCP, UDP;
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/** How a TCP listener delimits messages; the reply uses the same framing. */
+	public enum Framing {
+
+		/** Every read is a message, answered at once; split multi-byte characters are held back. */
+		STREAM,
+
+		/** A message ends at LF; a CR before it is part of the terminator, which the reply repeats. */
+		LINE,
+
+		/** A message is 0x02, the payload, 0x03. */
+		STX_ETX,
+
+		/** A one-byte big-endian payload length, then the payload (so at most 255 bytes). */
+		LENGTH_HEADER_1,
+
+		/** A two-byte big-endian payload length, then the payload. */
+		LENGTH_HEADER_2,
+
+		/** A four-byte big-endian payload length, then the payload. */
+		LENGTH_HEADER_4;
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		}
+
+	}
+
+}

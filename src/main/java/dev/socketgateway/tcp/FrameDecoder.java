@@ -1,0 +1,21 @@
+package dev.socketgateway.tcp;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * The framing state of one connection: splits what arrives into messages and frames each reply the way
+ * the client framed its request. Instances are per connection and used by one thread at a time.
+ */
+interface FrameDecoder {
+
+	/** Consumes every remaining byte of {@code in}, handing each complete message to {@code frames}. */
+	void decode(ByteBuffer in, Consumer<byte[]> frames);
+
+	/** The client sent its last byte; hand over whatever is still held. */
+	void endOfInput(Consumer<byte[]> frames);
+
+	/** Frames a reply to the message most recently handed out. */
+	ByteBuffer encode(byte[] reply);
+
+}

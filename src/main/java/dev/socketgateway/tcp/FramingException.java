@@ -1,0 +1,33 @@
+package dev.socketgateway.tcp;
+
+/**
+ * A client sent something its listener's framing cannot accept. The connection is closed; other
+ * connections are not affected.
+ */
+class FramingException extends RuntimeException {
+
+	/** Metric and log reason: frame-too-large or malformed. */
+	private final String reason;
+
+	FramingException(String reason, String message) {
+		super(message, null, false, false);
+		this.reason = reason;
+	}
+
+	static FramingException tooLarge(int limit) {
+		return new FramingException("frame-too-large", "frame exceeds " + limit + " bytes");
+	}
+
+	static FramingException malformed(String what) {
+		return new FramingException("malformed", what);
+	}
+
+	String reason() {
+		return this.reason;
+	}
+
+	boolean isTooLarge() {
+		return "frame-too-large".equals(this.reason);
+	}
+
+}

@@ -1,0 +1,353 @@
+package dev.socketgateway.tcp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
+import org.springframework.messaging.Message;
+
+/**
+ * A server connection that reads, frames and dispatches on the worker thread the connection factory
+ * hands it, and writes replies straight to the socket.
+ *
+ * <p>Spring Integration's own {@link TcpNioConnection} copies every read into a pipe and decodes it on a
+ * second thread. On end of input it closes the connection at once, while that second thread may still
+ * hold the request, so the close unregisters the connection from the outbound adapter and the reply is
+ * dropped with "Unable to find outbound socket". Here a read is framed and sent through the flow on the
+ * reading thread, so by the time end of input is seen every reply has been written or queued, and the
+ * connection closes only after the queue is flushed. Reads of one connection never overlap (the factory
+ * re-arms the read only after {@link #readPacket()} returns), which keeps replies in request order.
+ */
+final class GatewayConnection extends TcpNioConnection {
+
+	private static final Logger logger = LoggerFactory.getLogger(GatewayConnection.class);
+
+	private final SocketChannel channel;
+
+	private final TcpListenerContext context;
+
+	private final FrameDecoder decoder;
+
+	/** Refused by max-connections: told so, then closed on its first selection. */
+	private final boolean refused;
+
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	/** Keeps the shutdown drain and a worker from reading this connection at the same time. */
+	private final ReentrantLock readLock = new ReentrantLock();
+
+	/** Reply bytes the socket did not take yet; guarded by writeLock. */
+	private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+
+	private int pendingBytes;
+
+	private SelectionKey flushKey;
+
+	private CountDownLatch drained;
+
+	private byte[] payload;
+
+	private boolean inputEnded;
+
+	/** Set by the quit command: later messages in the same read are not answered. */
+	private boolean quitting;
+
+	private volatile long lastActivity = System.currentTimeMillis();
+
+	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
+			TcpListenerContext context, boolean refused) {
+		super(channel, true, false, publisher, factoryName);
+		this.channel = channel;
+		this.context = context;
+		this.decoder = context.newDecoder();
+		this.refused = refused;
+		if (!refused) {
+			context.connections().add(this);
+		}
+	}
+
+	TcpListenerContext context() {
+		return this.context;
+	}
+
+	/** Runs on a worker thread; the factory does not select this channel again until it returns. */
+	@Override
+	public void readPacket() {
+		if (this.refused) {
+			close();
+			return;
+		}
+		readAvailable();
+	}
+
+	/**
+	 * Reads what the socket holds and answers it.
+	 * @return true if any bytes (or the end of input) were read
+	 */
+	boolean readAvailable() {
+		if (!this.readLock.tryLock()) {
+			return false; // the other reader will see the same bytes
+		}
+		try {
+			return !this.inputEnded && read();
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
+	private boolean read() {
+		ByteBuffer buffer = this.context.readBuffer();
+		int read;
+		try {
+			read = this.channel.read(buffer);
+		}
+		catch (IOException ex) {
+			logger.debug("Listener '{}' peer {}: read failed, closing: {}", this.context.name(), peer(), ex.toString());
+			close();
+			return false;
+		}
+		if (read == 0) {
+			return false;
+		}
+		this.lastActivity = System.currentTimeMillis();
+		try {
+			if (read < 0) {
+				this.inputEnded = true;
+				this.decoder.endOfInput(this::dispatch);
+				closeAfterReplies(); // the client half-closed; it may still be reading
+				return true;
+			}
+			this.decoder.decode(buffer.flip(), this::dispatch);
+			if (this.quitting) {
+				closeAfterReplies();
+			}
+		}
+		catch (RuntimeException ex) {
+			fail(ex);
+		}
+		return true;
+	}
+
+	private void dispatch(byte[] frame) {
+		if (this.quitting) {
+			return;
+		}
+		this.payload = frame;
+		Message<?> message = getMapper().toMessage(this);
+		this.payload = null;
+		TcpListener listener = getListener();
+		if (message != null && listener != null) {
+			listener.onMessage(message);
+		}
+		this.quitting = isQuit(frame);
+	}
+
+	private boolean isQuit(byte[] frame) {
+		String quit = this.context.quitCommand();
+		if (quit == null || frame.length > 4 * quit.length() + 2) {
+			return false;
+		}
+		return new String(frame, this.context.settings().getCharset()).strip().equalsIgnoreCase(quit);
+	}
+
+	/** Bad input or a failed reply: one throttled WARN for bad input, then this connection alone is closed. */
+	private void fail(RuntimeException ex) {
+		FramingException framing = find(ex, FramingException.class);
+		if (framing != null) {
+			this.context.warnings().warn("Listener '{}' peer {}: {}, closing connection", this.context.name(), peer(),
+					framing.getMessage());
+			if (framing.isTooLarge() && this.decoder instanceof LineDecoder line) {
+				sendBytes(line.tooLargeReply());
+				closeAfterReplies();
+				return;
+			}
+		}
+		else if (find(ex, WriteFailedException.class) != null) {
+			logger.debug("Listener '{}' peer {}: reply not written: {}", this.context.name(), peer(), ex.toString());
+		}
+		else {
+			this.context.warnings().warn("Listener '{}' peer {}: closing connection: {}", this.context.name(), peer(),
+					ex.toString());
+		}
+		close();
+	}
+
+	private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public Object getPayload() {
+		return this.payload;
+	}
+
+	@Override
+	public void send(Message<?> message) {
+		sendBytes(this.decoder.encode((byte[]) message.getPayload()));
+	}
+
+	/** Sends the banner; called once, before the connection is first read. */
+	void greet(byte[] banner) {
+		sendBytes(this.decoder.encode(banner));
+	}
+
+	private void sendBytes(ByteBuffer reply) {
+		this.writeLock.lock();
+		try {
+			this.lastActivity = System.currentTimeMillis();
+			if (!this.pending.isEmpty()) {
+				enqueue(reply);
+				return;
+			}
+			this.channel.write(reply);
+			if (reply.hasRemaining()) {
+				enqueue(reply);
+				this.context.flusher().flushWhenWritable(this);
+			}
+		}
+		catch (IOException ex) {
+			close();
+			throw new WriteFailedException(ex);
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	private void enqueue(ByteBuffer reply) {
+		if (this.pendingBytes + reply.remaining() > this.context.maxPendingWriteBytes()) {
+			this.context.warnings().warn("Listener '{}' peer {}: client is not reading, {} reply bytes pending; closing",
+					this.context.name(), peer(), this.pendingBytes + reply.remaining());
+			close();
+			throw new WriteFailedException(new IOException("pending write limit exceeded"));
+		}
+		this.pending.add(reply);
+		this.pendingBytes += reply.remaining();
+	}
+
+	/**
+	 * Called by the flusher thread when the socket can take more.
+	 * @return true when nothing is left to write
+	 */
+	boolean flushPending() {
+		this.writeLock.lock();
+		try {
+			while (!this.pending.isEmpty()) {
+				ByteBuffer head = this.pending.peek();
+				this.pendingBytes -= this.channel.write(head);
+				if (head.hasRemaining()) {
+					return false;
+				}
+				this.pending.poll();
+			}
+			signalDrained();
+			return true;
+		}
+		catch (IOException ex) {
+			logger.debug("Listener '{}' peer {}: flush failed: {}", this.context.name(), peer(), ex.toString());
+			this.pending.clear();
+			this.pendingBytes = 0;
+			signalDrained();
+			close();
+			return true;
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/** Closes once queued replies are on the wire, or after the write timeout if the client stops reading. */
+	private void closeAfterReplies() {
+		CountDownLatch latch = null;
+		this.writeLock.lock();
+		try {
+			if (!this.pending.isEmpty() && this.channel.isOpen()) {
+				if (this.drained == null) {
+					this.drained = new CountDownLatch(1);
+				}
+				latch = this.drained;
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		try {
+			if (latch != null && !latch.await(this.context.writeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				this.context.warnings().warn("Listener '{}' peer {}: replies not read within {}; closing",
+						this.context.name(), peer(), this.context.writeTimeout());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		close();
+	}
+
+	private void signalDrained() {
+		if (this.drained != null) {
+			this.drained.countDown();
+			this.drained = null;
+		}
+	}
+
+	boolean hasPendingWrites() {
+		this.writeLock.lock();
+		try {
+			return !this.pending.isEmpty();
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	long lastActivity() {
+		return this.lastActivity;
+	}
+
+	SocketChannel channel() {
+		return this.channel;
+	}
+
+	SelectionKey flushKey() {
+		return this.flushKey;
+	}
+
+	void flushKey(SelectionKey key) {
+		this.flushKey = key;
+	}
+
+	String peer() {
+		return getHostAddress() + ":" + getPort();
+	}
+
+	@Override
+	public void close() {
+		this.writeLock.lock();
+		try {
+			signalDrained();
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		this.context.connections().remove(this);
+		super.close();
+	}
+
+}

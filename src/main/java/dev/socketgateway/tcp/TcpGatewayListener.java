@@ -1,0 +1,134 @@
+package dev.socketgateway.tcp;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.socketgateway.config.GatewayListener;
+import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.GatewayProperties.Protocol;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+
+/** A running TCP listener: its connection factory, its bounded threads and its flow. */
+final class TcpGatewayListener implements GatewayListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(TcpGatewayListener.class);
+
+	private final String name;
+
+	private final GatewayProperties.Listener settings;
+
+	private final GatewayServerConnectionFactory factory;
+
+	private final ThreadPoolExecutor executor;
+
+	private final TcpListenerContext context;
+
+	private final CompletableFuture<Integer> bound;
+
+	private final IntegrationFlowRegistration registration;
+
+	private final Runnable onStop;
+
+	TcpGatewayListener(String name, GatewayProperties.Listener settings, GatewayServerConnectionFactory factory,
+			ThreadPoolExecutor executor, TcpListenerContext context, CompletableFuture<Integer> bound,
+			IntegrationFlowRegistration registration, Runnable onStop) {
+		this.name = name;
+		this.settings = settings;
+		this.factory = factory;
+		this.executor = executor;
+		this.context = context;
+		this.bound = bound;
+		this.registration = registration;
+		this.onStop = onStop;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public Protocol protocol() {
+		return Protocol.TCP;
+	}
+
+	@Override
+	public GatewayProperties.Listener settings() {
+		return this.settings;
+	}
+
+	@Override
+	public int awaitBound(Duration timeout) {
+		try {
+			return this.bound.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(describe() + " cannot listen: " + ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException(describe() + " did not start listening within " + timeout, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(describe() + " was interrupted while binding", ex);
+		}
+	}
+
+	private String describe() {
+		return "Listener '" + this.name + "' (tcp, port " + this.settings.getPort() + ", bind address "
+				+ ((this.settings.getBindAddress() != null) ? this.settings.getBindAddress() : "*") + ")";
+	}
+
+	@Override
+	public boolean isListening() {
+		return this.factory.isListening();
+	}
+
+	@Override
+	public int port() {
+		return this.factory.isListening() ? this.factory.getPort() : -1;
+	}
+
+	@Override
+	public void stop(Duration timeout) {
+		// New clients are refused; open connections are still read and answered until the drain ends.
+		this.factory.stopAccepting();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean busy;
+		do {
+			while (busy() && System.nanoTime() < deadline) {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+			}
+			// Bytes that reached a socket but were not selected yet are requests received too: answer them.
+			busy = false;
+			for (GatewayConnection connection : this.context.connections()) {
+				busy |= connection.readAvailable();
+			}
+		}
+		while ((busy || busy()) && System.nanoTime() < deadline);
+		if (busy()) {
+			logger.warn("Listener '{}' (tcp): closing with work in flight after {}", this.name, timeout);
+		}
+		this.registration.stop();
+		this.factory.stop();
+		this.executor.shutdown();
+		this.context.flusher().stop();
+		this.onStop.run();
+	}
+
+	/** The accept loop holds one thread; anything beyond it is a request being answered. */
+	private boolean busy() {
+		return this.executor.getActiveCount() > 1 || !this.executor.getQueue().isEmpty()
+				|| this.context.connections().stream().anyMatch(GatewayConnection::hasPendingWrites);
+	}
+
+}

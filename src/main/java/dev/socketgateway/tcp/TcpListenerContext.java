@@ -1,0 +1,129 @@
+package dev.socketgateway.tcp;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.socketgateway.actuate.ThrottledWarnings;
+import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.transform.CaseConverter;
+
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every connection of one TCP listener shares, built once when the listener starts so that nothing
+ * is looked up per message.
+ */
+final class TcpListenerContext {
+
+	/** Largest single read; a stream-framed message is at most this long. */
+	static final int READ_BUFFER_BYTES = 64 * 1024;
+
+	/** How long a client gets to read its last replies before a closing connection is dropped. */
+	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+	/** One read buffer per worker thread rather than per connection: 10,000 idle clients cost no buffers. */
+	private static final ThreadLocal<ByteBuffer> READ_BUFFER =
+			ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER_BYTES));
+
+	private final String name;
+
+	private final GatewayProperties.Listener settings;
+
+	private final CaseConverter converter;
+
+	private final WriteFlusher flusher;
+
+	/** Open connections of this listener; bounded by max-connections. */
+	private final Set<GatewayConnection> connections = ConcurrentHashMap.newKeySet();
+
+	private final byte[] banner;
+
+	private final byte[] busyMessage;
+
+	private final ThrottledWarnings warnings =
+			new ThrottledWarnings(LoggerFactory.getLogger(GatewayConnection.class), Duration.ofSeconds(1));
+
+	TcpListenerContext(String name, GatewayProperties.Listener settings, CaseConverter converter,
+			WriteFlusher flusher) {
+		this.name = name;
+		this.settings = settings;
+		this.converter = converter;
+		this.flusher = flusher;
+		this.banner = encode(settings.getBanner());
+		this.busyMessage = encode(settings.getBusyMessage());
+	}
+
+	private byte[] encode(String text) {
+		return (text != null) ? text.getBytes(this.settings.getCharset()) : null;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	GatewayProperties.Listener settings() {
+		return this.settings;
+	}
+
+	CaseConverter converter() {
+		return this.converter;
+	}
+
+	WriteFlusher flusher() {
+		return this.flusher;
+	}
+
+	ThrottledWarnings warnings() {
+		return this.warnings;
+	}
+
+	int maxPendingWriteBytes() {
+		return this.settings.getMaxPendingWriteBytes();
+	}
+
+	int maxConnections() {
+		return this.settings.getMaxConnections();
+	}
+
+	/** @return the banner bytes in the listener's charset, or null when there is none */
+	byte[] banner() {
+		return this.banner;
+	}
+
+	/** @return the busy-message bytes in the listener's charset, or null when there is none */
+	byte[] busyMessage() {
+		return this.busyMessage;
+	}
+
+	String quitCommand() {
+		return this.settings.getQuitCommand();
+	}
+
+	Duration writeTimeout() {
+		return WRITE_TIMEOUT;
+	}
+
+	FrameDecoder newDecoder() {
+		int max = this.settings.getMaxFrameBytes();
+		return switch (this.settings.getFraming()) {
+			case STREAM -> new StreamDecoder(this.converter);
+			case LINE -> new LineDecoder(max, this.settings.getCharset());
+			case STX_ETX -> new StxEtxDecoder(max);
+			case LENGTH_HEADER_1 -> new LengthHeaderDecoder(1, max);
+			case LENGTH_HEADER_2 -> new LengthHeaderDecoder(2, max);
+			case LENGTH_HEADER_4 -> new LengthHeaderDecoder(4, max);
+		};
+	}
+
+	Set<GatewayConnection> connections() {
+		return this.connections;
+	}
+
+	/** The calling worker's read buffer, emptied. */
+	ByteBuffer readBuffer() {
+		return READ_BUFFER.get().clear();
+	}
+
+}

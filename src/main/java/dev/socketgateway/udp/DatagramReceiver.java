@@ -1,0 +1,90 @@
+package dev.socketgateway.udp;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
+import org.springframework.messaging.Message;
+
+/**
+ * The UDP inbound channel adapter, changed where Spring Integration's defaults lose data: its 2,048-byte
+ * receive buffer truncates larger datagrams silently, and its mapper drops empty datagrams. Here the
+ * buffer holds any UDP payload, an empty datagram is a message like any other, and each datagram is
+ * handled on the receiving thread, so there is no hand-off queue to grow.
+ */
+final class DatagramReceiver extends UnicastReceivingChannelAdapter {
+
+	/** Larger than the largest UDP payload over IPv4 (65,507) or IPv6 (65,527), so nothing is cut. */
+	static final int RECEIVE_BUFFER_BYTES = 65_536;
+
+	private static final Logger log = LoggerFactory.getLogger(DatagramReceiver.class);
+
+	private final String listenerName;
+
+	private final byte[] buffer = new byte[RECEIVE_BUFFER_BYTES];
+
+	private final DatagramPacket packet = new DatagramPacket(this.buffer, this.buffer.length);
+
+	/** Held while a datagram is answered, so that stopping does not close the socket under a reply. */
+	private final ReentrantLock answering = new ReentrantLock();
+
+	DatagramReceiver(String listenerName, int port) {
+		super(port);
+		this.listenerName = listenerName;
+	}
+
+	@Override
+	protected DatagramPacket receive() throws IOException {
+		this.packet.setData(this.buffer);
+		getSocket().receive(this.packet);
+		return this.packet;
+	}
+
+	@Override
+	protected boolean asyncSendMessage(DatagramPacket datagram) {
+		byte[] payload = Arrays.copyOfRange(datagram.getData(), datagram.getOffset(),
+				datagram.getOffset() + datagram.getLength());
+		Message<byte[]> message = getMessageBuilderFactory().withPayload(payload)
+				.setHeader(IpHeaders.PACKET_ADDRESS, datagram.getSocketAddress())
+				.build();
+		this.answering.lock();
+		try {
+			sendMessage(message);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Listener '{}' peer {}: datagram not answered: {}", this.listenerName,
+					datagram.getSocketAddress(), ex.toString());
+		}
+		finally {
+			this.answering.unlock();
+		}
+		return true;
+	}
+
+	@Override
+	protected void doStop() {
+		boolean idle = false;
+		try {
+			idle = this.answering.tryLock(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try {
+			super.doStop();
+		}
+		finally {
+			if (idle) {
+				this.answering.unlock();
+			}
+		}
+	}
+
+}

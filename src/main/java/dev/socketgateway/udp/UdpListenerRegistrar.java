@@ -1,0 +1,76 @@
+package dev.socketgateway.udp;
+
+import java.net.SocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import dev.socketgateway.config.GatewayListener;
+import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.GatewayProperties.Protocol;
+import dev.socketgateway.config.ListenerRegistrar;
+import dev.socketgateway.transform.UppercaseTransformer;
+
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.integration.ip.dsl.Udp;
+import org.springframework.messaging.MessagingException;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds one flow per UDP listener: inbound channel adapter, uppercase transformer, outbound channel
+ * adapter. Replies leave from the listener's own socket, because a client such as {@code nc -u} connects
+ * its socket and ignores datagrams from any other port.
+ */
+@Component
+class UdpListenerRegistrar implements ListenerRegistrar {
+
+	private final IntegrationFlowContext flows;
+
+	private final UppercaseTransformer uppercase;
+
+	UdpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase) {
+		this.flows = flows;
+		this.uppercase = uppercase;
+	}
+
+	@Override
+	public Protocol protocol() {
+		return Protocol.UDP;
+	}
+
+	@Override
+	public GatewayListener start(String name, GatewayProperties.Listener settings) {
+		DatagramReceiver receiver = new DatagramReceiver(name, settings.getPort());
+		if (settings.getBindAddress() != null) {
+			receiver.setLocalAddress(settings.getBindAddress());
+		}
+		ExecutorService receiveThread = Executors.newSingleThreadExecutor(new CustomizableThreadFactory(name + "-udp-"));
+		receiver.setTaskExecutor(receiveThread);
+		bindNow(name, settings, receiver);
+
+		IntegrationFlow flow = IntegrationFlow.from(receiver)
+				.transform(byte[].class, this.uppercase.forCharset(settings.getCharset())::uppercase)
+				.handle(Udp.outboundAdapter((message) -> message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class))
+						.socketFunction((message) -> receiver.getSocket()))
+				.get();
+		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();
+		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration);
+	}
+
+	/** Binds on the caller's thread, so that a busy port fails startup instead of a background thread. */
+	private static void bindNow(String name, GatewayProperties.Listener settings, DatagramReceiver receiver) {
+		try {
+			receiver.getSocket();
+		}
+		catch (MessagingException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new IllegalStateException("Listener '" + name + "' (udp, port " + settings.getPort()
+					+ ", bind address " + ((settings.getBindAddress() != null) ? settings.getBindAddress() : "*")
+					+ ") cannot listen: " + cause.getMessage(), cause);
+		}
+	}
+
+}
