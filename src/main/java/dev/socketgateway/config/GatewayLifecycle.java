@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,9 @@ public class GatewayLifecycle implements SmartLifecycle {
 
 	private final List<GatewayListener> running = Collections.synchronizedList(new ArrayList<>());
 
+	/** Every listener started, kept after it stops so that health can report it DOWN. */
+	private final Map<String, GatewayListener> everStarted = new ConcurrentHashMap<>();
+
 	private final Duration shutdownTimeout;
 
 	private volatile boolean started;
@@ -55,13 +60,15 @@ public class GatewayLifecycle implements SmartLifecycle {
 			ListenerRegistrar registrar = this.registrars.get(settings.getProtocol());
 			Assert.state(registrar != null, () -> "No registrar for protocol " + settings.getProtocol());
 			try {
-				this.running.add(registrar.start(name, settings));
+				GatewayListener listener = registrar.start(name, settings);
+				this.running.add(listener);
+				this.everStarted.put(name, listener);
 			}
 			catch (IllegalStateException ex) {
 				failures.add(ex.getMessage());
 			}
 		});
-		for (GatewayListener listener : listeners()) {
+		for (GatewayListener listener : runningListeners()) {
 			try {
 				int port = listener.awaitBound(this.properties.getStartupTimeout());
 				logger.info("Listener '{}' ({}) listening on {} port {}", listener.name(), listener.protocol(),
@@ -101,18 +108,27 @@ public class GatewayLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * The running listener of that name.
-	 * @throws IllegalArgumentException if none runs under that name
+	 * The listener of that name, running or stopped.
+	 * @throws IllegalArgumentException if no listener of that name was started
 	 */
 	public GatewayListener listener(String name) {
-		return listeners().stream()
-			.filter((listener) -> listener.name().equals(name))
-			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException("No running listener named '" + name + "'"));
+		return find(name).orElseThrow(() -> new IllegalArgumentException("No listener named '" + name + "'"));
 	}
 
-	/** The listeners running now, for health and metrics. */
+	/** The listener of that name, running or stopped, if one was started. */
+	public Optional<GatewayListener> find(String name) {
+		return Optional.ofNullable(this.everStarted.get(name));
+	}
+
+	/** Every listener started, running or stopped, in configuration order. */
 	public List<GatewayListener> listeners() {
+		return this.properties.enabledListeners().keySet().stream()
+			.map(this.everStarted::get)
+			.filter(java.util.Objects::nonNull)
+			.toList();
+	}
+
+	private List<GatewayListener> runningListeners() {
 		synchronized (this.running) {
 			return List.copyOf(this.running);
 		}

@@ -1,6 +1,7 @@
 package dev.socketgateway.config;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.socketgateway.config.GatewayProperties.Protocol;
 
@@ -28,6 +29,31 @@ public interface GatewayListener {
 
 	/** The port actually bound, which differs from the configured one when that is 0; -1 before binding. */
 	int port();
+
+	/** Why the listener is not listening (stopped, or the failure that stopped it); null while it listens. */
+	String downReason();
+
+	/** Open connections (TCP) or recently seen peers (UDP). */
+	int activeConnections();
+
+	/** The open TCP connections; empty for UDP. */
+	default List<ConnectionInfo> connections() {
+		return List.of();
+	}
+
+	/**
+	 * Closes one TCP connection.
+	 * @param id the connection's number, from {@link #connections()}
+	 * @return false if no open connection has that number
+	 */
+	default boolean closeConnection(long id) {
+		return false;
+	}
+
+	/** The UDP peers seen recently, newest first; empty for TCP. */
+	default List<PeerInfo> peers() {
+		return List.of();
+	}
 
 	/** Stops accepting, answers what was already received (bounded by the timeout), then closes. */
 	void stop(Duration timeout);

@@ -87,6 +87,15 @@ abstract class BufferingDecoder implements FrameDecoder {
 		}
 	}
 
+	/** A frame cut off by the end of input was never complete; it is dropped, not answered. */
+	@Override
+	public void endOfInput(Consumer<byte[]> frames) {
+		if (holding()) {
+			heldBytes();
+			throw FramingException.malformed("input ended inside a frame");
+		}
+	}
+
 	/** What is held when the input ends: an incomplete frame. */
 	protected final byte[] heldBytes() {
 		byte[] copy = new byte[this.heldLength];

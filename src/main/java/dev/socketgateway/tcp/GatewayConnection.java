@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+
+import dev.socketgateway.config.ConnectionInfo;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +67,24 @@ final class GatewayConnection extends TcpNioConnection {
 	/** Set by the quit command: later messages in the same read are not answered. */
 	private boolean quitting;
 
-	private volatile long lastActivity = System.currentTimeMillis();
+	private final long id;
+
+	private final long openedAt = System.currentTimeMillis();
+
+	private volatile long lastActivity = this.openedAt;
+
+	/** Written by one reader at a time; volatile so the connections endpoint sees current values. */
+	private volatile long bytesReceived;
+
+	private volatile long messagesReceived;
+
+	/** Written under writeLock. */
+	private volatile long bytesSent;
+
+	/** Written by the thread answering this connection's current read. */
+	private volatile long messagesSent;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
 			TcpListenerContext context, boolean refused) {
@@ -72,8 +93,11 @@ final class GatewayConnection extends TcpNioConnection {
 		this.context = context;
 		this.decoder = context.newDecoder();
 		this.refused = refused;
+		this.id = context.nextConnectionId();
 		if (!refused) {
 			context.connections().add(this);
+			context.metrics().opened();
+			logger.debug("Listener '{}' peer {}: connection {} opened", context.name(), peer(), this.id);
 		}
 	}
 
@@ -115,6 +139,7 @@ final class GatewayConnection extends TcpNioConnection {
 		}
 		catch (IOException ex) {
 			logger.debug("Listener '{}' peer {}: read failed, closing: {}", this.context.name(), peer(), ex.toString());
+			this.context.metrics().error("reset");
 			close();
 			return false;
 		}
@@ -122,6 +147,10 @@ final class GatewayConnection extends TcpNioConnection {
 			return false;
 		}
 		this.lastActivity = System.currentTimeMillis();
+		if (read > 0) {
+			this.bytesReceived += read;
+			this.context.metrics().received(read);
+		}
 		try {
 			if (read < 0) {
 				this.inputEnded = true;
@@ -144,6 +173,8 @@ final class GatewayConnection extends TcpNioConnection {
 		if (this.quitting) {
 			return;
 		}
+		this.messagesReceived++;
+		this.context.metrics().message();
 		this.payload = frame;
 		Message<?> message = getMapper().toMessage(this);
 		this.payload = null;
@@ -162,26 +193,37 @@ final class GatewayConnection extends TcpNioConnection {
 		return new String(frame, this.context.settings().getCharset()).strip().equalsIgnoreCase(quit);
 	}
 
-	/** Bad input or a failed reply: one throttled WARN for bad input, then this connection alone is closed. */
+	/**
+	 * Bad input or a failed reply: one throttled WARN for bad input, then this connection alone is closed,
+	 * after the replies to its earlier, valid messages are written.
+	 */
 	private void fail(RuntimeException ex) {
+		if (find(ex, WriteFailedException.class) != null) {
+			logger.debug("Listener '{}' peer {}: reply not written: {}", this.context.name(), peer(), ex.toString());
+			close();
+			return;
+		}
 		FramingException framing = find(ex, FramingException.class);
+		this.context.metrics().error((framing != null) ? framing.reason() : "malformed");
 		if (framing != null) {
 			this.context.warnings().warn("Listener '{}' peer {}: {}, closing connection", this.context.name(), peer(),
 					framing.getMessage());
 			if (framing.isTooLarge() && this.decoder instanceof LineDecoder line) {
-				sendBytes(line.tooLargeReply());
-				closeAfterReplies();
-				return;
+				try {
+					ByteBuffer error = line.tooLargeReply();
+					this.context.metrics().sentUnsolicited(error.remaining());
+					sendBytes(error);
+				}
+				catch (WriteFailedException gone) {
+					return; // already closed
+				}
 			}
-		}
-		else if (find(ex, WriteFailedException.class) != null) {
-			logger.debug("Listener '{}' peer {}: reply not written: {}", this.context.name(), peer(), ex.toString());
 		}
 		else {
 			this.context.warnings().warn("Listener '{}' peer {}: closing connection: {}", this.context.name(), peer(),
 					ex.toString());
 		}
-		close();
+		closeAfterReplies();
 	}
 
 	private static <T extends Throwable> T find(Throwable ex, Class<T> type) {
@@ -200,18 +242,25 @@ final class GatewayConnection extends TcpNioConnection {
 
 	@Override
 	public void send(Message<?> message) {
-		sendBytes(this.decoder.encode((byte[]) message.getPayload()));
+		ByteBuffer reply = this.decoder.encode((byte[]) message.getPayload());
+		int length = reply.remaining();
+		sendBytes(reply);
+		this.messagesSent++;
+		this.context.metrics().sent(length);
 	}
 
 	/** Sends the banner; called once, before the connection is first read. */
 	void greet(byte[] banner) {
-		sendBytes(this.decoder.encode(banner));
+		ByteBuffer framed = this.decoder.encode(banner);
+		this.context.metrics().sentUnsolicited(framed.remaining());
+		sendBytes(framed);
 	}
 
 	private void sendBytes(ByteBuffer reply) {
 		this.writeLock.lock();
 		try {
 			this.lastActivity = System.currentTimeMillis();
+			this.bytesSent += reply.remaining();
 			if (!this.pending.isEmpty()) {
 				enqueue(reply);
 				return;
@@ -223,6 +272,7 @@ final class GatewayConnection extends TcpNioConnection {
 			}
 		}
 		catch (IOException ex) {
+			this.context.metrics().error("write-failed");
 			close();
 			throw new WriteFailedException(ex);
 		}
@@ -235,6 +285,7 @@ final class GatewayConnection extends TcpNioConnection {
 		if (this.pendingBytes + reply.remaining() > this.context.maxPendingWriteBytes()) {
 			this.context.warnings().warn("Listener '{}' peer {}: client is not reading, {} reply bytes pending; closing",
 					this.context.name(), peer(), this.pendingBytes + reply.remaining());
+			this.context.metrics().error("write-failed");
 			close();
 			throw new WriteFailedException(new IOException("pending write limit exceeded"));
 		}
@@ -262,6 +313,7 @@ final class GatewayConnection extends TcpNioConnection {
 		}
 		catch (IOException ex) {
 			logger.debug("Listener '{}' peer {}: flush failed: {}", this.context.name(), peer(), ex.toString());
+			this.context.metrics().error("write-failed");
 			this.pending.clear();
 			this.pendingBytes = 0;
 			signalDrained();
@@ -346,8 +398,22 @@ final class GatewayConnection extends TcpNioConnection {
 		finally {
 			this.writeLock.unlock();
 		}
-		this.context.connections().remove(this);
+		if (this.closed.compareAndSet(false, true) && !this.refused) {
+			this.context.connections().remove(this);
+			this.context.metrics().closed();
+			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.id);
+		}
 		super.close();
+	}
+
+	long id() {
+		return this.id;
+	}
+
+	ConnectionInfo info() {
+		return new ConnectionInfo(this.id, getHostAddress(), getPort(), Instant.ofEpochMilli(this.openedAt),
+				Instant.ofEpochMilli(this.lastActivity), this.bytesReceived, this.bytesSent, this.messagesReceived,
+				this.messagesSent);
 	}
 
 }

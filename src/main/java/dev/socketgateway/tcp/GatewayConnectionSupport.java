@@ -41,6 +41,7 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 	 * input down makes it readable at once, and its first read closes it.
 	 */
 	private void refuse(GatewayConnection connection, SocketChannel channel) {
+		this.context.metrics().rejected("max-connections");
 		this.context.warnings().warn("Listener '{}' peer {}: max-connections ({}) reached; connection refused",
 				this.context.name(), connection.peer(), this.context.maxConnections());
 		try {

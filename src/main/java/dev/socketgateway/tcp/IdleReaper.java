@@ -43,6 +43,7 @@ final class IdleReaper implements Runnable {
 			if (now - connection.lastActivity() > this.idleMillis) {
 				logger.debug("Listener '{}' peer {}: idle for over {} ms, closing", this.context.name(), connection.peer(),
 						this.idleMillis);
+				this.context.metrics().error("idle-timeout");
 				connection.close();
 			}
 		}

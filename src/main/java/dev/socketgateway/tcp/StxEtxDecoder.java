@@ -55,15 +55,6 @@ final class StxEtxDecoder extends BufferingDecoder {
 		return start - offset;
 	}
 
-	/** A frame cut off by the end of input was never complete; it is dropped, not answered. */
-	@Override
-	public void endOfInput(Consumer<byte[]> frames) {
-		if (holding()) {
-			heldBytes();
-			throw FramingException.malformed("input ended inside a frame");
-		}
-	}
-
 	@Override
 	public ByteBuffer encode(byte[] reply) {
 		return ByteBuffer.allocate(reply.length + 2).put(STX).put(reply).put(ETX).flip();

@@ -1,13 +1,17 @@
 package dev.socketgateway.tcp;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.socketgateway.config.ConnectionInfo;
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
@@ -96,6 +100,47 @@ final class TcpGatewayListener implements GatewayListener {
 	@Override
 	public int port() {
 		return this.factory.isListening() ? this.factory.getPort() : -1;
+	}
+
+	@Override
+	public String downReason() {
+		if (this.factory.isListening()) {
+			return null;
+		}
+		if (this.bound.isCompletedExceptionally()) {
+			try {
+				this.bound.join();
+			}
+			catch (CompletionException ex) {
+				return "failed: " + ex.getCause().getMessage();
+			}
+		}
+		return this.bound.isDone() ? "stopped" : "starting";
+	}
+
+	@Override
+	public int activeConnections() {
+		return this.context.connections().size();
+	}
+
+	@Override
+	public List<ConnectionInfo> connections() {
+		return this.context.connections().stream()
+			.map(GatewayConnection::info)
+			.sorted(Comparator.comparingLong(ConnectionInfo::id))
+			.toList();
+	}
+
+	@Override
+	public boolean closeConnection(long id) {
+		for (GatewayConnection connection : this.context.connections()) {
+			if (connection.id() == id) {
+				logger.info("Listener '{}' peer {}: connection {} closed by an operator", this.name, connection.peer(), id);
+				connection.close();
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

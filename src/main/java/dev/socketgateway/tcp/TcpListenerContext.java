@@ -4,11 +4,14 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.actuate.ThrottledWarnings;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.transform.CaseConverter;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,12 +45,17 @@ final class TcpListenerContext {
 
 	private final byte[] busyMessage;
 
+	private final ListenerMetrics metrics;
+
+	private final AtomicLong connectionIds = new AtomicLong();
+
 	private final ThrottledWarnings warnings =
 			new ThrottledWarnings(LoggerFactory.getLogger(GatewayConnection.class), Duration.ofSeconds(1));
 
 	TcpListenerContext(String name, GatewayProperties.Listener settings, CaseConverter converter,
-			WriteFlusher flusher) {
+			WriteFlusher flusher, MeterRegistry registry) {
 		this.name = name;
+		this.metrics = new ListenerMetrics(registry, name, "tcp", this.connections::size);
 		this.settings = settings;
 		this.converter = converter;
 		this.flusher = flusher;
@@ -73,6 +81,14 @@ final class TcpListenerContext {
 
 	WriteFlusher flusher() {
 		return this.flusher;
+	}
+
+	ListenerMetrics metrics() {
+		return this.metrics;
+	}
+
+	long nextConnectionId() {
+		return this.connectionIds.incrementAndGet();
 	}
 
 	ThrottledWarnings warnings() {

@@ -14,6 +14,8 @@ import dev.socketgateway.config.GatewayProperties.Protocol;
 import dev.socketgateway.config.ListenerRegistrar;
 import dev.socketgateway.transform.UppercaseTransformer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
@@ -39,13 +41,17 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 
 	private final TaskScheduler scheduler;
 
+	private final MeterRegistry meters;
+
 	/** Binding outcome per factory; the NIO server binds on its own thread and reports through events. */
 	private final Map<Object, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
 
-	TcpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler) {
+	TcpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler,
+			MeterRegistry meters) {
 		this.flows = flows;
 		this.uppercase = uppercase;
 		this.scheduler = scheduler;
+		this.meters = meters;
 	}
 
 	@Override
@@ -57,14 +63,14 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 	public GatewayListener start(String name, GatewayProperties.Listener settings) {
 		WriteFlusher flusher = new WriteFlusher(name);
 		TcpListenerContext context = new TcpListenerContext(name, settings,
-				this.uppercase.forCharset(settings.getCharset()), flusher);
+				this.uppercase.forCharset(settings.getCharset()), flusher, this.meters);
 		ThreadPoolExecutor executor = workers(name, settings);
 		GatewayServerConnectionFactory factory = connectionFactory(settings, context, executor);
 		CompletableFuture<Integer> bound = new CompletableFuture<>();
 		this.binding.put(factory, bound);
 
 		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
-				.transform(byte[].class, context.converter()::uppercase)
+				.transform(byte[].class, context.metrics().timed(context.converter()::uppercase))
 				.handle(Tcp.outboundAdapter(factory))
 				.get();
 		flusher.start();

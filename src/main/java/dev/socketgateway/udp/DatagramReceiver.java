@@ -2,9 +2,14 @@ package dev.socketgateway.udp;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+
+import dev.socketgateway.actuate.ListenerMetrics;
+import dev.socketgateway.actuate.ThrottledWarnings;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +33,10 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	private final String listenerName;
 
+	private final int maxDatagramBytes;
+
+	private final ThrottledWarnings warnings = new ThrottledWarnings(log, Duration.ofSeconds(1));
+
 	private final byte[] buffer = new byte[RECEIVE_BUFFER_BYTES];
 
 	private final DatagramPacket packet = new DatagramPacket(this.buffer, this.buffer.length);
@@ -35,9 +44,16 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	/** Held while a datagram is answered, so that stopping does not close the socket under a reply. */
 	private final ReentrantLock answering = new ReentrantLock();
 
-	DatagramReceiver(String listenerName, int port) {
+	private final ListenerMetrics metrics;
+
+	private final RecentPeers peers;
+
+	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, ListenerMetrics metrics, RecentPeers peers) {
 		super(port);
 		this.listenerName = listenerName;
+		this.maxDatagramBytes = maxDatagramBytes;
+		this.metrics = metrics;
+		this.peers = peers;
 	}
 
 	@Override
@@ -49,18 +65,28 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	@Override
 	protected boolean asyncSendMessage(DatagramPacket datagram) {
+		SocketAddress sender = datagram.getSocketAddress();
+		this.peers.seen(sender);
+		this.metrics.received(datagram.getLength());
+		if (datagram.getLength() > this.maxDatagramBytes) {
+			this.metrics.error("datagram-too-large");
+			this.warnings.warn("Listener '{}' peer {}: datagram of {} bytes exceeds max-datagram-bytes {}; dropped",
+					this.listenerName, sender, datagram.getLength(), this.maxDatagramBytes);
+			return true;
+		}
 		byte[] payload = Arrays.copyOfRange(datagram.getData(), datagram.getOffset(),
 				datagram.getOffset() + datagram.getLength());
+		this.metrics.message();
 		Message<byte[]> message = getMessageBuilderFactory().withPayload(payload)
-				.setHeader(IpHeaders.PACKET_ADDRESS, datagram.getSocketAddress())
+				.setHeader(IpHeaders.PACKET_ADDRESS, sender)
 				.build();
 		this.answering.lock();
 		try {
 			sendMessage(message);
 		}
 		catch (RuntimeException ex) {
-			log.warn("Listener '{}' peer {}: datagram not answered: {}", this.listenerName,
-					datagram.getSocketAddress(), ex.toString());
+			this.warnings.warn("Listener '{}' peer {}: datagram not answered: {}", this.listenerName, sender,
+					ex.toString());
 		}
 		finally {
 			this.answering.unlock();

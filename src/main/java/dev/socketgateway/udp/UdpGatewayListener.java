@@ -1,11 +1,13 @@
 package dev.socketgateway.udp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
+import dev.socketgateway.config.PeerInfo;
 
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 
@@ -22,13 +24,18 @@ final class UdpGatewayListener implements GatewayListener {
 
 	private final IntegrationFlowRegistration registration;
 
+	private final RecentPeers peers;
+
+	private volatile boolean stopped;
+
 	UdpGatewayListener(String name, GatewayProperties.Listener settings, DatagramReceiver receiver,
-			ExecutorService receiveThread, IntegrationFlowRegistration registration) {
+			ExecutorService receiveThread, IntegrationFlowRegistration registration, RecentPeers peers) {
 		this.name = name;
 		this.settings = settings;
 		this.receiver = receiver;
 		this.receiveThread = receiveThread;
 		this.registration = registration;
+		this.peers = peers;
 	}
 
 	@Override
@@ -63,7 +70,26 @@ final class UdpGatewayListener implements GatewayListener {
 	}
 
 	@Override
+	public String downReason() {
+		if (this.receiver.isListening()) {
+			return null;
+		}
+		return this.stopped ? "stopped" : "not receiving";
+	}
+
+	@Override
+	public int activeConnections() {
+		return this.peers.active();
+	}
+
+	@Override
+	public List<PeerInfo> peers() {
+		return this.peers.newestFirst();
+	}
+
+	@Override
 	public void stop(Duration timeout) {
+		this.stopped = true;
 		this.registration.stop();
 		this.receiveThread.shutdown();
 	}

@@ -1,20 +1,20 @@
 package dev.socketgateway.udp;
 
-import java.net.SocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
 import dev.socketgateway.config.ListenerRegistrar;
 import dev.socketgateway.transform.UppercaseTransformer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
-import org.springframework.integration.ip.IpHeaders;
-import org.springframework.integration.ip.dsl.Udp;
 import org.springframework.messaging.MessagingException;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -31,9 +31,12 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 
 	private final UppercaseTransformer uppercase;
 
-	UdpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase) {
+	private final MeterRegistry meters;
+
+	UdpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, MeterRegistry meters) {
 		this.flows = flows;
 		this.uppercase = uppercase;
+		this.meters = meters;
 	}
 
 	@Override
@@ -43,7 +46,10 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 
 	@Override
 	public GatewayListener start(String name, GatewayProperties.Listener settings) {
-		DatagramReceiver receiver = new DatagramReceiver(name, settings.getPort());
+		RecentPeers peers = new RecentPeers();
+		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, "udp", peers::active);
+		DatagramReceiver receiver = new DatagramReceiver(name, settings.getPort(), settings.getMaxDatagramBytes(),
+				metrics, peers);
 		if (settings.getBindAddress() != null) {
 			receiver.setLocalAddress(settings.getBindAddress());
 		}
@@ -52,12 +58,11 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 		bindNow(name, settings, receiver);
 
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-				.transform(byte[].class, this.uppercase.forCharset(settings.getCharset())::uppercase)
-				.handle(Udp.outboundAdapter((message) -> message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class))
-						.socketFunction((message) -> receiver.getSocket()))
+				.transform(byte[].class, metrics.timed(this.uppercase.forCharset(settings.getCharset())::uppercase))
+				.handle(new DatagramReplier(receiver, metrics))
 				.get();
 		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();
-		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration);
+		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration, peers);
 	}
 
 	/** Binds on the caller's thread, so that a busy port fails startup instead of a background thread. */

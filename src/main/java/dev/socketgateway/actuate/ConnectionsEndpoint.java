@@ -1,0 +1,85 @@
+package dev.socketgateway.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.socketgateway.config.ConnectionInfo;
+import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.config.GatewayListener;
+import dev.socketgateway.config.PeerInfo;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code /actuator/connections}: who is connected to each listener, and a way to cut one TCP client off
+ * without a restart. Closing is a write operation, off unless the operator sets
+ * {@code management.endpoint.connections.access=unrestricted}.
+ */
+@Component
+@Endpoint(id = "connections", defaultAccess = Access.READ_ONLY)
+public class ConnectionsEndpoint {
+
+	private final GatewayLifecycle lifecycle;
+
+	ConnectionsEndpoint(GatewayLifecycle lifecycle) {
+		this.lifecycle = lifecycle;
+	}
+
+	@ReadOperation
+	public Map<String, ListenerConnections> connections() {
+		Map<String, ListenerConnections> all = new LinkedHashMap<>();
+		for (GatewayListener listener : this.lifecycle.listeners()) {
+			all.put(listener.name(), describe(listener));
+		}
+		return all;
+	}
+
+	@ReadOperation
+	public ListenerConnections listener(@Selector String listener) {
+		return this.lifecycle.find(listener).map(ConnectionsEndpoint::describe).orElse(null);
+	}
+
+	/**
+	 * Closes one TCP connection.
+	 * @return what was closed, or null (404) when the listener has no open connection with that id
+	 */
+	@DeleteOperation
+	public ClosedConnection close(@Selector String listener, @Selector long id) {
+		return this.lifecycle.find(listener)
+			.filter((candidate) -> candidate.closeConnection(id))
+			.map((candidate) -> new ClosedConnection(listener, id))
+			.orElse(null);
+	}
+
+	private static ListenerConnections describe(GatewayListener listener) {
+		return new ListenerConnections(listener.protocol().toString(), listener.port(), listener.activeConnections(),
+				listener.connections(), listener.peers());
+	}
+
+	/**
+	 * One listener's clients.
+	 * @param protocol tcp or udp
+	 * @param port the port bound
+	 * @param active open connections (TCP) or peers heard from in the last minute (UDP)
+	 * @param connections open TCP connections
+	 * @param peers the UDP peers heard from most recently, newest first, at most 1,000
+	 */
+	public record ListenerConnections(String protocol, int port, int active, List<ConnectionInfo> connections,
+			List<PeerInfo> peers) {
+	}
+
+	/**
+	 * The answer to a DELETE.
+	 * @param listener the listener
+	 * @param id the connection closed
+	 */
+	public record ClosedConnection(String listener, long id) {
+	}
+
+}

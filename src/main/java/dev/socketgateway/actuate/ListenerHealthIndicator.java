@@ -1,0 +1,52 @@
+package dev.socketgateway.actuate;
+
+import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.config.GatewayListener;
+import dev.socketgateway.config.GatewayProperties;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * One listener's health: UP while its socket listens, DOWN with the reason once it has stopped or failed.
+ * Spring Integration has no health indicator for its TCP and UDP endpoints.
+ */
+final class ListenerHealthIndicator extends AbstractHealthIndicator {
+
+	private final String name;
+
+	private final GatewayProperties.Listener settings;
+
+	private final GatewayLifecycle listeners;
+
+	ListenerHealthIndicator(String name, GatewayProperties.Listener settings, GatewayLifecycle listeners) {
+		super("Listener '" + name + "' health check failed");
+		this.name = name;
+		this.settings = settings;
+		this.listeners = listeners;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		builder.withDetail("protocol", this.settings.getProtocol().toString())
+			.withDetail("bindAddress", (this.settings.getBindAddress() != null) ? this.settings.getBindAddress() : "*")
+			.withDetail("charset", this.settings.getCharset().name());
+		if (this.settings.getProtocol() == GatewayProperties.Protocol.TCP) {
+			builder.withDetail("framing", this.settings.getFraming().toString());
+		}
+		GatewayListener listener = this.listeners.find(this.name).orElse(null);
+		if (listener == null) {
+			builder.down().withDetail("reason", "not started");
+			return;
+		}
+		builder.withDetail("port", listener.port()).withDetail("openConnections", listener.activeConnections());
+		String down = listener.downReason();
+		if (down == null) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("reason", down);
+		}
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.socketgateway.actuate;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.integration.core.GenericTransformer;
+
+/**
+ * One listener's meters, created once when the listener starts so that counting a message is an
+ * increment on a field, never a registry lookup. Every meter is tagged with listener and protocol.
+ */
+public final class ListenerMetrics {
+
+	/** The reasons of {@code gateway.errors} on TCP listeners; see the README's metrics table. */
+	static final String[] TCP_ERRORS = { "frame-too-large", "malformed", "idle-timeout", "write-failed", "reset" };
+
+	/** The reasons of {@code gateway.errors} on UDP listeners. */
+	static final String[] UDP_ERRORS = { "datagram-too-large", "write-failed" };
+
+	private final MeterRegistry registry;
+
+	private final Tags tags;
+
+	private final Counter opened;
+
+	private final Counter closed;
+
+	private final Counter messagesReceived;
+
+	private final Counter messagesSent;
+
+	private final Counter bytesReceived;
+
+	private final Counter bytesSent;
+
+	private final Timer transform;
+
+	/** A handful of fixed reasons per listener, so this stays small. */
+	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+	public ListenerMetrics(MeterRegistry registry, String listener, String protocol, Supplier<Number> activeConnections) {
+		this.registry = registry;
+		this.tags = Tags.of("listener", listener, "protocol", protocol);
+		Gauge.builder("gateway.connections.active", activeConnections)
+			.tags(this.tags)
+			.description("Open connections (TCP) or peers seen within the peer window (UDP)")
+			.register(registry);
+		this.opened = counter("gateway.connections.opened", "Connections accepted");
+		this.closed = counter("gateway.connections.closed", "Connections closed, by either side");
+		this.messagesReceived = counter("gateway.messages.received", "Messages (UDP: datagrams) received");
+		this.messagesSent = counter("gateway.messages.sent", "Replies (UDP: datagrams) sent");
+		this.bytesReceived = counter("gateway.bytes.received", "Bytes received on the wire, framing included");
+		this.bytesSent = counter("gateway.bytes.sent", "Bytes sent on the wire, framing included");
+		this.transform = Timer.builder("gateway.transform")
+			.tags(this.tags)
+			.description("Time to upper-case one message")
+			.register(registry);
+		// Registered up front so that dashboards and alerts see a zero rather than no series at all.
+		for (String reason : new String[] { "max-connections", "not-allowed" }) {
+			rejectedCounter(reason);
+		}
+		for (String reason : "udp".equals(protocol) ? UDP_ERRORS : TCP_ERRORS) {
+			errorCounter(reason);
+		}
+	}
+
+	private Counter counter(String name, String description) {
+		return Counter.builder(name).tags(this.tags).description(description).register(this.registry);
+	}
+
+	public void opened() {
+		this.opened.increment();
+	}
+
+	public void closed() {
+		this.closed.increment();
+	}
+
+	public void received(int bytes) {
+		this.bytesReceived.increment(bytes);
+	}
+
+	public void message() {
+		this.messagesReceived.increment();
+	}
+
+	public void sent(int bytes) {
+		this.messagesSent.increment();
+		this.bytesSent.increment(bytes);
+	}
+
+	/** Bytes sent that answer no message, such as a banner or an error line. */
+	public void sentUnsolicited(int bytes) {
+		this.bytesSent.increment(bytes);
+	}
+
+	public void error(String reason) {
+		errorCounter(reason).increment();
+	}
+
+	private Counter errorCounter(String reason) {
+		return this.errors.computeIfAbsent(reason, (key) -> Counter.builder("gateway.errors")
+			.tags(this.tags)
+			.tag("reason", key)
+			.description("Bad input, failed writes and timeouts, by reason")
+			.register(this.registry));
+	}
+
+	public void rejected(String reason) {
+		rejectedCounter(reason).increment();
+	}
+
+	private Counter rejectedCounter(String reason) {
+		return this.rejected.computeIfAbsent(reason, (key) -> Counter.builder("gateway.connections.rejected")
+			.tags(this.tags)
+			.tag("reason", key)
+			.description("Connections (UDP: datagrams) refused, by reason")
+			.register(this.registry));
+	}
+
+	/** The transformer, timed. */
+	public GenericTransformer<byte[], byte[]> timed(GenericTransformer<byte[], byte[]> transformer) {
+		return (payload) -> {
+			long start = System.nanoTime();
+			try {
+				return transformer.transform(payload);
+			}
+			finally {
+				this.transform.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			}
+		};
+	}
+
+}

@@ -1,0 +1,19 @@
+package dev.socketgateway.config;
+
+import java.time.Instant;
+
+/**
+ * One open TCP connection as operators see it in {@code /actuator/connections}.
+ * @param id the connection's number within its listener, used to close it
+ * @param remoteAddress the client's address
+ * @param remotePort the client's port
+ * @param openedAt when it was accepted
+ * @param lastActivity when it last received or sent
+ * @param bytesReceived bytes read, framing included
+ * @param bytesSent bytes written or queued, framing included
+ * @param messagesReceived messages framed
+ * @param messagesSent replies written or queued
+ */
+public record ConnectionInfo(long id, String remoteAddress, int remotePort, Instant openedAt, Instant lastActivity,
+		long bytesReceived, long bytesSent, long messagesReceived, long messagesSent) {
+}

@@ -1,0 +1,13 @@
+package dev.socketgateway.config;
+
+import java.time.Instant;
+
+/**
+ * A UDP client seen recently.
+ * @param address the client's address
+ * @param port the client's port
+ * @param datagrams datagrams received from it while it was tracked
+ * @param lastSeen when its last datagram arrived
+ */
+public record PeerInfo(String address, int port, long datagrams, Instant lastSeen) {
+}
