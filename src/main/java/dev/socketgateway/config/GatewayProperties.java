@@ -173,25 +173,11 @@ public class GatewayProperties implements Validator {
 		private int backlog = 1024;
 
 		/**
-		 * TCP threads that read, transform and write; 0 means two per CPU core. The accept loop
-		 * has one more thread of its own.
-		 */
-		@Min(0)
-		@Max(1024)
-		private int workerThreads = 0;
-
-		/**
 		 * Reply bytes a TCP connection may have waiting for a client that does not read; past it
 		 * the connection is closed.
 		 */
 		@Min(1024)
 		private int maxPendingWriteBytes = 1024 * 1024;
-
-		/**
-		 * Upper bound on the TCP read tasks waiting for a worker thread.
-		 */
-		@Min(1)
-		private int workerQueueCapacity = 10_000;
 
 		/**
 		 * Largest message payload, without its terminator or header. A larger line, STX/ETX or
@@ -293,20 +279,6 @@ public class GatewayProperties implements Validator {
 			this.backlog = backlog;
 		}
 
-		public int getWorkerThreads() {
-			return this.workerThreads;
-		}
-
-		public void setWorkerThreads(int workerThreads) {
-			this.workerThreads = workerThreads;
-		}
-
-		/** The configured worker count, or two per core when unset. */
-		public int effectiveWorkerThreads() {
-			return (this.workerThreads > 0) ? this.workerThreads
-					: Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
-		}
-
 		public int getMaxPendingWriteBytes() {
 			return this.maxPendingWriteBytes;
 		}
@@ -369,14 +341,6 @@ public class GatewayProperties implements Validator {
 
 		public void setMaxDatagramBytes(int maxDatagramBytes) {
 			this.maxDatagramBytes = maxDatagramBytes;
-		}
-
-		public int getWorkerQueueCapacity() {
-			return this.workerQueueCapacity;
-		}
-
-		public void setWorkerQueueCapacity(int workerQueueCapacity) {
-			this.workerQueueCapacity = workerQueueCapacity;
 		}
 
 	}

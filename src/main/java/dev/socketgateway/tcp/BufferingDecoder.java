@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * Shared by the delimited and length-prefixed framings. Frames are cut straight out of the worker's read
+ * Shared by the delimited and length-prefixed framings. Frames are cut straight out of the loop's read
  * buffer; only the incomplete frame at the end of a read is copied into this connection's own buffer,
  * which never grows past the largest valid frame (payload limit plus framing overhead).
  */

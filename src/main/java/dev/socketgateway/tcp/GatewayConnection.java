@@ -6,8 +6,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,8 +20,8 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.messaging.Message;
 
 /**
- * A server connection that reads, frames and dispatches on the worker thread the connection factory
- * hands it, and writes replies straight to the socket.
+ * A server connection that reads, frames and dispatches on its listener's event loop (see
+ * {@link EventLoop}), and writes replies straight to the socket.
  *
  * <p>Spring Integration's own {@link TcpNioConnection} copies every read into a pipe and decodes it on a
  * second thread. On end of input it closes the connection at once, while that second thread may still
@@ -48,7 +46,7 @@ final class GatewayConnection extends TcpNioConnection {
 
 	private final ReentrantLock writeLock = new ReentrantLock();
 
-	/** Keeps the shutdown drain and a worker from reading this connection at the same time. */
+	/** Keeps the shutdown drain and the event loop from reading this connection at the same time. */
 	private final ReentrantLock readLock = new ReentrantLock();
 
 	/** Reply bytes the socket did not take yet; guarded by writeLock. */
@@ -58,7 +56,11 @@ final class GatewayConnection extends TcpNioConnection {
 
 	private SelectionKey flushKey;
 
-	private CountDownLatch drained;
+	/** Set once the connection is to close as soon as its queued replies are written; guarded by writeLock. */
+	private boolean closeWhenFlushed;
+
+	/** When a closing connection is dropped even if the client has not read its replies; 0 if not closing. */
+	private volatile long closeDeadline;
 
 	private byte[] payload;
 
@@ -105,7 +107,7 @@ final class GatewayConnection extends TcpNioConnection {
 		return this.context;
 	}
 
-	/** Runs on a worker thread; the factory does not select this channel again until it returns. */
+	/** Runs on the event loop; the factory does not select this channel again until it returns. */
 	@Override
 	public void readPacket() {
 		if (this.refused) {
@@ -308,7 +310,9 @@ final class GatewayConnection extends TcpNioConnection {
 				}
 				this.pending.poll();
 			}
-			signalDrained();
+			if (this.closeWhenFlushed) {
+				close();
+			}
 			return true;
 		}
 		catch (IOException ex) {
@@ -316,7 +320,6 @@ final class GatewayConnection extends TcpNioConnection {
 			this.context.metrics().error("write-failed");
 			this.pending.clear();
 			this.pendingBytes = 0;
-			signalDrained();
 			close();
 			return true;
 		}
@@ -325,38 +328,46 @@ final class GatewayConnection extends TcpNioConnection {
 		}
 	}
 
-	/** Closes once queued replies are on the wire, or after the write timeout if the client stops reading. */
+	/**
+	 * Closes once queued replies are on the wire. Nothing waits here: the read interest is dropped so that
+	 * a half-closed socket does not keep the loop busy, the flusher closes the connection when its queue
+	 * empties, and the reaper closes it at the deadline if the client stops reading.
+	 */
 	private void closeAfterReplies() {
-		CountDownLatch latch = null;
 		this.writeLock.lock();
 		try {
 			if (!this.pending.isEmpty() && this.channel.isOpen()) {
-				if (this.drained == null) {
-					this.drained = new CountDownLatch(1);
-				}
-				latch = this.drained;
+				this.closeWhenFlushed = true;
+				this.closeDeadline = System.currentTimeMillis() + this.context.writeTimeout().toMillis();
+				stopReading();
+				return;
 			}
 		}
 		finally {
 			this.writeLock.unlock();
 		}
-		try {
-			if (latch != null && !latch.await(this.context.writeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-				this.context.warnings().warn("Listener '{}' peer {}: replies not read within {}; closing",
-						this.context.name(), peer(), this.context.writeTimeout());
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 		close();
 	}
 
-	private void signalDrained() {
-		if (this.drained != null) {
-			this.drained.countDown();
-			this.drained = null;
+	private void stopReading() {
+		java.nio.channels.Selector selector = this.context.readSelector();
+		SelectionKey key = (selector != null) ? this.channel.keyFor(selector) : null;
+		if (key != null) {
+			key.cancel();
 		}
+	}
+
+	/** Called by the reaper: a closing client that did not read its last replies in time is dropped. */
+	boolean closeIfOverdue(long now) {
+		long deadline = this.closeDeadline;
+		if (deadline == 0 || now < deadline) {
+			return false;
+		}
+		this.context.warnings().warn("Listener '{}' peer {}: replies not read within {}; closing", this.context.name(),
+				peer(), this.context.writeTimeout());
+		this.context.metrics().error("write-failed");
+		close();
+		return true;
 	}
 
 	boolean hasPendingWrites() {
@@ -391,13 +402,6 @@ final class GatewayConnection extends TcpNioConnection {
 
 	@Override
 	public void close() {
-		this.writeLock.lock();
-		try {
-			signalDrained();
-		}
-		finally {
-			this.writeLock.unlock();
-		}
 		if (this.closed.compareAndSet(false, true) && !this.refused) {
 			this.context.connections().remove(this);
 			this.context.metrics().closed();

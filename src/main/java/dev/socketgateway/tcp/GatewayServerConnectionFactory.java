@@ -1,8 +1,12 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
 
+import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
 
 /**
@@ -12,8 +16,21 @@ import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionF
  */
 final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory {
 
-	GatewayServerConnectionFactory(int port) {
+	private final TcpListenerContext context;
+
+	GatewayServerConnectionFactory(int port, TcpListenerContext context) {
 		super(port);
+		this.context = context;
+	}
+
+	/** Hands the selector to the connections, which the stock factory keeps to itself. */
+	@Override
+	protected void processNioSelections(int selectionCount, Selector selector, ServerSocketChannel server,
+			Map<SocketChannel, TcpNioConnection> connectionMap) {
+		if (this.context.readSelector() != selector) {
+			this.context.readSelector(selector);
+		}
+		super.processNioSelections(selectionCount, selector, server, connectionMap);
 	}
 
 	/** Closes the listening socket, so new clients are refused, while open connections keep being served. */

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Closes a listener's connections that have been silent for longer than its idle-timeout. Spring
+ * Closes a listener's connections that have been silent for longer than its idle-timeout, and closing
+ * connections whose client stopped reading. Spring
  * Integration's own timeout would rescan every connection on each selector wake-up; this scans at a
  * fraction of the timeout instead, at most once a second.
  */
@@ -23,16 +24,18 @@ final class IdleReaper implements Runnable {
 
 	private IdleReaper(TcpListenerContext context, Duration idleTimeout) {
 		this.context = context;
-		this.idleMillis = idleTimeout.toMillis();
+		this.idleMillis = idleTimeout.isZero() ? Long.MAX_VALUE : idleTimeout.toMillis();
 	}
 
-	/** @return the schedule to cancel on stop, or null when the timeout is off */
+	/**
+	 * Runs also with the idle timeout off, because it ends closing connections whose client does not
+	 * read its last replies.
+	 * @return the schedule to cancel on stop
+	 */
 	static ScheduledFuture<?> schedule(TaskScheduler scheduler, TcpListenerContext context) {
 		Duration timeout = context.settings().getIdleTimeout();
-		if (timeout.isZero()) {
-			return null;
-		}
-		Duration period = Duration.ofMillis(Math.max(10, Math.min(1000, timeout.toMillis() / 4)));
+		long millis = timeout.isZero() ? 1000 : timeout.toMillis() / 4;
+		Duration period = Duration.ofMillis(Math.max(10, Math.min(1000, millis)));
 		return scheduler.scheduleAtFixedRate(new IdleReaper(context, timeout), period);
 	}
 
@@ -40,6 +43,9 @@ final class IdleReaper implements Runnable {
 	public void run() {
 		long now = System.currentTimeMillis();
 		for (GatewayConnection connection : this.context.connections()) {
+			if (connection.closeIfOverdue(now)) {
+				continue;
+			}
 			if (now - connection.lastActivity() > this.idleMillis) {
 				logger.debug("Listener '{}' peer {}: idle for over {} ms, closing", this.context.name(), connection.peer(),
 						this.idleMillis);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -32,8 +31,6 @@ final class TcpGatewayListener implements GatewayListener {
 
 	private final GatewayServerConnectionFactory factory;
 
-	private final ThreadPoolExecutor executor;
-
 	private final TcpListenerContext context;
 
 	private final CompletableFuture<Integer> bound;
@@ -43,12 +40,11 @@ final class TcpGatewayListener implements GatewayListener {
 	private final Runnable onStop;
 
 	TcpGatewayListener(String name, GatewayProperties.Listener settings, GatewayServerConnectionFactory factory,
-			ThreadPoolExecutor executor, TcpListenerContext context, CompletableFuture<Integer> bound,
+			TcpListenerContext context, CompletableFuture<Integer> bound,
 			IntegrationFlowRegistration registration, Runnable onStop) {
 		this.name = name;
 		this.settings = settings;
 		this.factory = factory;
-		this.executor = executor;
 		this.context = context;
 		this.bound = bound;
 		this.registration = registration;
@@ -148,32 +144,30 @@ final class TcpGatewayListener implements GatewayListener {
 		// New clients are refused; open connections are still read and answered until the drain ends.
 		this.factory.stopAccepting();
 		long deadline = System.nanoTime() + timeout.toNanos();
-		boolean busy;
-		do {
-			while (busy() && System.nanoTime() < deadline) {
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-			}
-			// Bytes that reached a socket but were not selected yet are requests received too: answer them.
-			busy = false;
-			for (GatewayConnection connection : this.context.connections()) {
-				busy |= connection.readAvailable();
-			}
+		while (!drained() && System.nanoTime() < deadline) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
-		while ((busy || busy()) && System.nanoTime() < deadline);
-		if (busy()) {
-			logger.warn("Listener '{}' (tcp): closing with work in flight after {}", this.name, timeout);
+		if (!drained()) {
+			logger.warn("Listener '{}' (tcp): closing with replies still queued after {}", this.name, timeout);
 		}
 		this.registration.stop();
 		this.factory.stop();
-		this.executor.shutdown();
 		this.context.flusher().stop();
 		this.onStop.run();
 	}
 
-	/** The accept loop holds one thread; anything beyond it is a request being answered. */
-	private boolean busy() {
-		return this.executor.getActiveCount() > 1 || !this.executor.getQueue().isEmpty()
-				|| this.context.connections().stream().anyMatch(GatewayConnection::hasPendingWrites);
+	/**
+	 * Answers what has reached the sockets but was not selected yet (those requests were received too),
+	 * then reports whether every reply is on the wire.
+	 */
+	private boolean drained() {
+		boolean quiet = true;
+		for (GatewayConnection connection : this.context.connections()) {
+			if (connection.readAvailable() || connection.hasPendingWrites()) {
+				quiet = false;
+			}
+		}
+		return quiet;
 	}
 
 }

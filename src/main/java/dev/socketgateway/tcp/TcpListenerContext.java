@@ -1,6 +1,7 @@
 package dev.socketgateway.tcp;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,7 @@ final class TcpListenerContext {
 	/** How long a client gets to read its last replies before a closing connection is dropped. */
 	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
-	/** One read buffer per worker thread rather than per connection: 10,000 idle clients cost no buffers. */
+	/** One read buffer per loop thread rather than per connection: 10,000 idle clients cost no buffers. */
 	private static final ThreadLocal<ByteBuffer> READ_BUFFER =
 			ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER_BYTES));
 
@@ -46,6 +47,9 @@ final class TcpListenerContext {
 	private final byte[] busyMessage;
 
 	private final ListenerMetrics metrics;
+
+	/** The connection factory's selector, so that a closing connection can drop its read interest. */
+	private volatile Selector readSelector;
 
 	private final AtomicLong connectionIds = new AtomicLong();
 
@@ -81,6 +85,14 @@ final class TcpListenerContext {
 
 	WriteFlusher flusher() {
 		return this.flusher;
+	}
+
+	Selector readSelector() {
+		return this.readSelector;
+	}
+
+	void readSelector(Selector selector) {
+		this.readSelector = selector;
 	}
 
 	ListenerMetrics metrics() {
@@ -137,7 +149,7 @@ final class TcpListenerContext {
 		return this.connections;
 	}
 
-	/** The calling worker's read buffer, emptied. */
+	/** The calling thread's read buffer, emptied. */
 	ByteBuffer readBuffer() {
 		return READ_BUFFER.get().clear();
 	}

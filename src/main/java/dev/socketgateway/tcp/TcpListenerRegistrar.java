@@ -1,12 +1,9 @@
 package dev.socketgateway.tcp;
 
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
@@ -24,13 +21,12 @@ import org.springframework.integration.ip.dsl.Tcp;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Builds one flow per TCP listener: inbound channel adapter, uppercase transformer, outbound channel
  * adapter writing back to the same connection. The adapters collaborate through one NIO server
- * connection factory whose threads are bounded.
+ * connection factory, which runs on two threads: its event loop and a write flusher.
  */
 @Component
 class TcpListenerRegistrar implements ListenerRegistrar {
@@ -64,8 +60,7 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 		WriteFlusher flusher = new WriteFlusher(name);
 		TcpListenerContext context = new TcpListenerContext(name, settings,
 				this.uppercase.forCharset(settings.getCharset()), flusher, this.meters);
-		ThreadPoolExecutor executor = workers(name, settings);
-		GatewayServerConnectionFactory factory = connectionFactory(settings, context, executor);
+		GatewayServerConnectionFactory factory = connectionFactory(settings, context, new EventLoop(name + "-tcp-loop"));
 		CompletableFuture<Integer> bound = new CompletableFuture<>();
 		this.binding.put(factory, bound);
 
@@ -79,40 +74,24 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 				.addBean("gateway." + name + ".connectionFactory", factory)
 				.register();
 		ScheduledFuture<?> reaper = IdleReaper.schedule(this.scheduler, context);
-		return new TcpGatewayListener(name, settings, factory, executor, context, bound, registration, () -> {
-			if (reaper != null) {
-				reaper.cancel(false);
-			}
+		return new TcpGatewayListener(name, settings, factory, context, bound, registration, () -> {
+			reaper.cancel(false);
 			this.binding.remove(factory);
 		});
 	}
 
 	private static GatewayServerConnectionFactory connectionFactory(GatewayProperties.Listener settings,
-			TcpListenerContext context, ThreadPoolExecutor executor) {
-		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(settings.getPort());
+			TcpListenerContext context, EventLoop loop) {
+		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(settings.getPort(), context);
 		factory.setBacklog(settings.getBacklog());
 		factory.setSoTcpNoDelay(true);
 		factory.setLookupHost(false);
-		factory.setTaskExecutor(executor);
+		factory.setTaskExecutor(loop);
 		factory.setTcpNioConnectionSupport(new GatewayConnectionSupport(context));
 		if (settings.getBindAddress() != null) {
 			factory.setLocalAddress(settings.getBindAddress());
 		}
 		return factory;
-	}
-
-	/**
-	 * Spring Integration's default is an unbounded cached pool, one thread per busy connection. Here a
-	 * fixed pool reads, transforms and writes; one extra thread runs the accept and select loop. The queue
-	 * holds at most one read task per connection, because a connection is not selected again until its
-	 * read returns; when it is full the factory retries the read shortly instead of dropping it.
-	 */
-	private static ThreadPoolExecutor workers(String name, GatewayProperties.Listener settings) {
-		int threads = settings.effectiveWorkerThreads() + 1;
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-				new ArrayBlockingQueue<>(settings.getWorkerQueueCapacity()),
-				new CustomizableThreadFactory(name + "-tcp-"));
-		return executor;
 	}
 
 	@EventListener

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread per TCP listener that finishes writes the socket could not take at once. Workers never block
+ * One thread per TCP listener that finishes writes the socket could not take at once. The event loop never blocks
  * on a client that reads slowly; they queue the rest of the reply (bounded per connection by
  * max-pending-write-bytes) and move on, and this thread writes it when the socket drains.
  */
