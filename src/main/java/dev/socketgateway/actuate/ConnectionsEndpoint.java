@@ -11,9 +11,10 @@ import dev.socketgateway.config.PeerInfo;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +23,7 @@ import org.springframework.stereotype.Component;
  * {@code management.endpoint.connections.access=unrestricted}.
  */
 @Component
-@Endpoint(id = "connections", defaultAccess = Access.READ_ONLY)
+@WebEndpoint(id = "connections", defaultAccess = Access.READ_ONLY)
 public class ConnectionsEndpoint {
 
 	private final GatewayLifecycle lifecycle;
@@ -47,14 +48,15 @@ public class ConnectionsEndpoint {
 
 	/**
 	 * Closes one TCP connection.
-	 * @return what was closed, or null (404) when the listener has no open connection with that id
+	 * @return what was closed, or 404 when the listener has no open connection with that id (Boot answers a
+	 * null from a delete operation with 204, which would tell a mistyped id that it succeeded)
 	 */
 	@DeleteOperation
-	public ClosedConnection close(@Selector String listener, @Selector long id) {
+	public WebEndpointResponse<ClosedConnection> close(@Selector String listener, @Selector long id) {
 		return this.lifecycle.find(listener)
 			.filter((candidate) -> candidate.closeConnection(id))
-			.map((candidate) -> new ClosedConnection(listener, id))
-			.orElse(null);
+			.map((candidate) -> new WebEndpointResponse<>(new ClosedConnection(listener, id)))
+			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
 	}
 
 	private static ListenerConnections describe(GatewayListener listener) {

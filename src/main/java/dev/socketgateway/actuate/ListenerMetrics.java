@@ -29,6 +29,8 @@ public final class ListenerMetrics {
 
 	private final Tags tags;
 
+	private final Gauge active;
+
 	private final Counter opened;
 
 	private final Counter closed;
@@ -51,7 +53,7 @@ public final class ListenerMetrics {
 	public ListenerMetrics(MeterRegistry registry, String listener, String protocol, Supplier<Number> activeConnections) {
 		this.registry = registry;
 		this.tags = Tags.of("listener", listener, "protocol", protocol);
-		Gauge.builder("gateway.connections.active", activeConnections)
+		this.active = Gauge.builder("gateway.connections.active", activeConnections)
 			.tags(this.tags)
 			.description("Open connections (TCP) or peers seen within the peer window (UDP)")
 			.register(registry);
@@ -126,6 +128,14 @@ public final class ListenerMetrics {
 			.tag("reason", key)
 			.description("Connections (UDP: datagrams) refused, by reason")
 			.register(this.registry));
+	}
+
+	/**
+	 * Unregisters the gauge, which reads the stopped listener's state. Counters stay: a listener started
+	 * again under the same name goes on counting where it left off, as Prometheus expects.
+	 */
+	public void close() {
+		this.registry.remove(this.active);
 	}
 
 	/** The transformer, timed. */

@@ -150,9 +150,11 @@ final class TcpGatewayListener implements GatewayListener {
 		if (!drained()) {
 			logger.warn("Listener '{}' (tcp): closing with replies still queued after {}", this.name, timeout);
 		}
-		this.registration.stop();
+		// Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id.
+		this.registration.destroy();
 		this.factory.stop();
 		this.context.flusher().stop();
+		this.context.metrics().close();
 		this.onStop.run();
 	}
 

@@ -2,6 +2,7 @@ package dev.socketgateway.udp;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -71,7 +72,7 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 		if (datagram.getLength() > this.maxDatagramBytes) {
 			this.metrics.error("datagram-too-large");
 			this.warnings.warn("Listener '{}' peer {}: datagram of {} bytes exceeds max-datagram-bytes {}; dropped",
-					this.listenerName, sender, datagram.getLength(), this.maxDatagramBytes);
+					this.listenerName, peer(sender), datagram.getLength(), this.maxDatagramBytes);
 			return true;
 		}
 		byte[] payload = Arrays.copyOfRange(datagram.getData(), datagram.getOffset(),
@@ -85,13 +86,19 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 			sendMessage(message);
 		}
 		catch (RuntimeException ex) {
-			this.warnings.warn("Listener '{}' peer {}: datagram not answered: {}", this.listenerName, sender,
+			this.warnings.warn("Listener '{}' peer {}: datagram not answered: {}", this.listenerName, peer(sender),
 					ex.toString());
 		}
 		finally {
 			this.answering.unlock();
 		}
 		return true;
+	}
+
+	/** host:port, as TCP log lines show it ({@code InetSocketAddress.toString} adds a slash). */
+	private static String peer(SocketAddress address) {
+		InetSocketAddress socket = (InetSocketAddress) address;
+		return socket.getAddress().getHostAddress() + ":" + socket.getPort();
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
+import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
@@ -26,16 +27,20 @@ final class UdpGatewayListener implements GatewayListener {
 
 	private final RecentPeers peers;
 
+	private final ListenerMetrics metrics;
+
 	private volatile boolean stopped;
 
 	UdpGatewayListener(String name, GatewayProperties.Listener settings, DatagramReceiver receiver,
-			ExecutorService receiveThread, IntegrationFlowRegistration registration, RecentPeers peers) {
+			ExecutorService receiveThread, IntegrationFlowRegistration registration, RecentPeers peers,
+			ListenerMetrics metrics) {
 		this.name = name;
 		this.settings = settings;
 		this.receiver = receiver;
 		this.receiveThread = receiveThread;
 		this.registration = registration;
 		this.peers = peers;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -90,8 +95,10 @@ final class UdpGatewayListener implements GatewayListener {
 	@Override
 	public void stop(Duration timeout) {
 		this.stopped = true;
-		this.registration.stop();
+		// Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id.
+		this.registration.destroy();
 		this.receiveThread.shutdown();
+		this.metrics.close();
 	}
 
 }

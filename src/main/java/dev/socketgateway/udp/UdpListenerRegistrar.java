@@ -62,7 +62,7 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 				.handle(new DatagramReplier(receiver, metrics))
 				.get();
 		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();
-		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration, peers);
+		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration, peers, metrics);
 	}
 
 	/** Binds on the caller's thread, so that a busy port fails startup instead of a background thread. */

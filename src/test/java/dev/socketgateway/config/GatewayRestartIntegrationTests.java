@@ -1,0 +1,69 @@
+package dev.socketgateway.config;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Stopping and starting the context (as the test framework does with cached contexts) restarts every listener. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+		properties = { "gateway.listeners.tcp.port=0", "gateway.listeners.udp.port=0" })
+@DirtiesContext
+class GatewayRestartIntegrationTests {
+
+	@Autowired
+	private ConfigurableApplicationContext context;
+
+	@Autowired
+	private GatewayLifecycle lifecycle;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@Test
+	void listenersServeAgainAfterTheContextIsStoppedAndStarted() throws Exception {
+		assertThat(exchangeTcp("before")).isEqualTo("BEFORE");
+		this.context.stop();
+		assertThat(this.lifecycle.listener("tcp").isListening()).isFalse();
+		this.context.start();
+
+		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), this.lifecycle.listener("tcp").port())) {
+			client.setSoTimeout(10_000);
+			client.getOutputStream().write("after".getBytes(StandardCharsets.UTF_8));
+			assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("AFTER");
+			await().untilAsserted(() -> assertThat(this.meters.get("gateway.connections.active")
+				.tag("listener", "tcp")
+				.gauge()
+				.value()).as("the gauge follows the restarted listener").isEqualTo(1.0));
+		}
+		try (DatagramSocket udp = new DatagramSocket()) {
+			udp.setSoTimeout(10_000);
+			udp.send(new DatagramPacket("udp".getBytes(StandardCharsets.UTF_8), 3, InetAddress.getLoopbackAddress(),
+					this.lifecycle.listener("udp").port()));
+			DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+			udp.receive(reply);
+			assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8)).isEqualTo("UDP");
+		}
+	}
+
+	private String exchangeTcp(String text) throws Exception {
+		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), this.lifecycle.listener("tcp").port())) {
+			client.setSoTimeout(10_000);
+			client.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+			return new String(client.getInputStream().readNBytes(text.length()), StandardCharsets.UTF_8);
+		}
+	}
+
+}
