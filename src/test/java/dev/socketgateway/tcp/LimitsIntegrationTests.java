@@ -1,0 +1,427 @@
+package dev.socketgateway.tcp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.socketgateway.config.GatewayLifecycle;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * max-frame-bytes, idle-timeout and max-connections as a client sees them: what is answered, what closes
+ * the connection, and that only the offending connection is affected.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
+		"gateway.listeners.tcp.port=0",
+		"gateway.listeners.tcp.bind-address=127.0.0.1",
+		"gateway.listeners.udp.port=0",
+		"gateway.listeners.udp.bind-address=127.0.0.1",
+		"gateway.listeners.line.protocol=tcp",
+		"gateway.listeners.line.port=0",
+		"gateway.listeners.line.bind-address=127.0.0.1",
+		"gateway.listeners.line.framing=line",
+		"gateway.listeners.line.max-frame-bytes=1000",
+		"gateway.listeners.stx.protocol=tcp",
+		"gateway.listeners.stx.port=0",
+		"gateway.listeners.stx.bind-address=127.0.0.1",
+		"gateway.listeners.stx.framing=stx-etx",
+		"gateway.listeners.stx.max-frame-bytes=1000",
+		"gateway.listeners.len2.protocol=tcp",
+		"gateway.listeners.len2.port=0",
+		"gateway.listeners.len2.bind-address=127.0.0.1",
+		"gateway.listeners.len2.framing=length-header-2",
+		"gateway.listeners.len2.max-frame-bytes=1000",
+		"gateway.listeners.len4.protocol=tcp",
+		"gateway.listeners.len4.port=0",
+		"gateway.listeners.len4.bind-address=127.0.0.1",
+		"gateway.listeners.len4.framing=length-header-4",
+		"gateway.listeners.len4.max-frame-bytes=1000",
+		"gateway.listeners.bigline.protocol=tcp",
+		"gateway.listeners.bigline.port=0",
+		"gateway.listeners.bigline.bind-address=127.0.0.1",
+		"gateway.listeners.bigline.framing=line",
+		"gateway.listeners.bigstx.protocol=tcp",
+		"gateway.listeners.bigstx.port=0",
+		"gateway.listeners.bigstx.bind-address=127.0.0.1",
+		"gateway.listeners.bigstx.framing=stx-etx",
+		"gateway.listeners.biglen4.protocol=tcp",
+		"gateway.listeners.biglen4.port=0",
+		"gateway.listeners.biglen4.bind-address=127.0.0.1",
+		"gateway.listeners.biglen4.framing=length-header-4",
+		"gateway.listeners.warned.protocol=tcp",
+		"gateway.listeners.warned.port=0",
+		"gateway.listeners.warned.bind-address=127.0.0.1",
+		"gateway.listeners.warned.framing=line",
+		"gateway.listeners.warned.max-frame-bytes=8",
+		"gateway.listeners.idle.protocol=tcp",
+		"gateway.listeners.idle.port=0",
+		"gateway.listeners.idle.bind-address=127.0.0.1",
+		"gateway.listeners.idle.framing=line",
+		"gateway.listeners.idle.idle-timeout=500ms",
+		"gateway.listeners.capped.protocol=tcp",
+		"gateway.listeners.capped.port=0",
+		"gateway.listeners.capped.bind-address=127.0.0.1",
+		"gateway.listeners.capped.framing=line",
+		"gateway.listeners.capped.max-connections=2",
+		"gateway.listeners.capped.busy-message=busy, try later" })
+@ExtendWith(OutputCaptureExtension.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LimitsIntegrationTests {
+
+	private static final int READ_TIMEOUT_MILLIS = 5_000;
+
+	@Autowired
+	private GatewayLifecycle lifecycle;
+
+	@ParameterizedTest
+	@EnumSource(Limited.class)
+	void aFrameOfExactlyMaxFrameBytesIsAnswered(Limited limited) throws IOException {
+		try (Socket client = connect(limited.listener)) {
+			byte[] request = limited.frame(payload('m', limited.max));
+			byte[] expected = limited.frame(payload('M', limited.max));
+			send(client, request);
+			assertThat(readExactly(client, expected.length)).isEqualTo(expected);
+			roundTrip(client, limited, "and after it");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Limited.class)
+	void oneByteOverTheLimitClosesOnlyThatConnection(Limited limited) throws IOException {
+		try (Socket bystander = connect(limited.listener); Socket offender = connect(limited.listener)) {
+			roundTrip(bystander, limited, "before");
+			roundTrip(offender, limited, "valid first");
+			sendTolerantly(offender, limited.frame(payload('o', limited.max + 1)));
+			if (limited.isLine()) {
+				assertThat(text(readExactly(offender, limited.errorLine().length()))).isEqualTo(limited.errorLine());
+			}
+			assertClosedByServer(offender);
+			roundTrip(bystander, limited, "after");
+		}
+	}
+
+	@Test
+	void aLineOfExactlyMaxFrameBytesIsAnsweredWhateverItsTerminator() throws IOException {
+		try (Socket client = connect("line")) {
+			send(client, ascii("l".repeat(1000) + "\n"));
+			assertThat(text(readExactly(client, 1001))).isEqualTo("L".repeat(1000) + "\n");
+			send(client, ascii("l".repeat(999) + "\r"));
+			send(client, ascii("\n"));
+			assertThat(text(readExactly(client, 1001))).isEqualTo("L".repeat(999) + "\r\n");
+		}
+	}
+
+	@Test
+	void anOversizeLineIsRefusedBeforeItsEndArrives() throws IOException {
+		try (Socket bystander = connect("line"); Socket offender = connect("line")) {
+			sendTolerantly(offender, ascii("x".repeat(1001)));
+			assertThat(text(readExactly(offender, Limited.LINE.errorLine().length()))).isEqualTo(Limited.LINE.errorLine());
+			assertClosedByServer(offender);
+			roundTrip(bystander, Limited.LINE, "unaffected");
+		}
+	}
+
+	/** Like every line the server sends, the ERROR line ends the way the client ends its lines. */
+	@Test
+	void theErrorLineEndsWithTheTerminatorTheClientUses() throws IOException {
+		try (Socket client = connect("line")) {
+			send(client, ascii("lf only\n"));
+			assertThat(text(readExactly(client, 8))).isEqualTo("LF ONLY\n");
+			sendTolerantly(client, ascii("x".repeat(1001) + "\n"));
+			assertThat(visible(readUntilClosed(client))).isEqualTo("ERROR frame exceeds 1000 bytes\\n");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Limited.class, names = { "STX_ETX", "BIG_STX_ETX" })
+	void anStxEtxFrameOverTheLimitIsRefusedBeforeItsEtxArrives(Limited limited) throws IOException {
+		try (Socket bystander = connect(limited.listener); Socket offender = connect(limited.listener)) {
+			byte[] unfinished = limited.frame(payload('s', limited.max + 1));
+			sendTolerantly(offender, Arrays.copyOf(unfinished, unfinished.length - 1));
+			assertClosedByServer(offender);
+			roundTrip(bystander, limited, "unaffected");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Limited.class, names = { "LENGTH_HEADER_2", "LENGTH_HEADER_4", "BIG_LENGTH_HEADER_4" })
+	void aHeaderAnnouncingAHugeFrameClosesTheConnectionWithoutWaitingForThePayload(Limited limited) throws IOException {
+		byte[] huge = (limited.headerBytes == 2) ? new byte[] { (byte) 0xFF, (byte) 0xFF }
+				: new byte[] { 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF };
+		byte[] oneOver = limited.frame(payload('h', limited.max + 1));
+		try (Socket bystander = connect(limited.listener)) {
+			for (byte[] header : List.of(huge, Arrays.copyOf(oneOver, limited.headerBytes))) {
+				try (Socket offender = connect(limited.listener)) {
+					send(offender, header);
+					assertClosedByServer(offender);
+				}
+				roundTrip(bystander, limited, "unaffected");
+			}
+		}
+	}
+
+	@Test
+	void oversizeFramesAreLoggedAtMostOnceASecondNamingListenerAndPeer(CapturedOutput output) throws IOException {
+		long start = System.nanoTime();
+		List<Integer> peers = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			try (Socket client = connect("warned")) {
+				peers.add(client.getLocalPort());
+				sendTolerantly(client, ascii("123456789\r\n"));
+				assertThat(text(readExactly(client, 29))).isEqualTo("ERROR frame exceeds 8 bytes\r\n");
+				assertClosedByServer(client);
+			}
+		}
+		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		List<String> warnings = output.getAll()
+			.lines()
+			.filter((line) -> line.contains("WARN") && line.contains("Listener 'warned'"))
+			.toList();
+		assertThat(warnings).isNotEmpty();
+		assertThat(warnings.get(0)).contains("Listener 'warned' peer 127.0.0.1:" + peers.get(0))
+			.contains("frame exceeds 8 bytes");
+		assertThat(warnings).as("five events within %d ms", elapsedMillis)
+			.hasSizeLessThanOrEqualTo(1 + (int) (elapsedMillis / 1000));
+	}
+
+	@Test
+	void aSilentConnectionIsClosedOnceIdleForLongerThanTheIdleTimeout() throws IOException {
+		try (Socket client = connect("idle")) {
+			send(client, ascii("hello\n"));
+			assertThat(text(readExactly(client, 6))).isEqualTo("HELLO\n");
+			long answeredAt = System.nanoTime();
+			client.setSoTimeout(50);
+			await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+				.until(() -> readOrNothing(client) == -1);
+			long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answeredAt);
+			assertThat(closedAfterMillis).as("closed only after the idle timeout").isGreaterThanOrEqualTo(400);
+		}
+	}
+
+	@Test
+	void aConnectionWithTrafficOutlivesTheIdleTimeoutWhileASilentOneBesideItIsClosed() throws IOException {
+		try (Socket active = connect("idle"); Socket silent = connect("idle")) {
+			AtomicInteger round = new AtomicInteger();
+			await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+				.until(() -> {
+					String request = "ping " + round.incrementAndGet() + "\n";
+					send(active, ascii(request));
+					assertThat(text(readExactly(active, request.length()))).isEqualTo(request.toUpperCase(Locale.ROOT));
+					return round.get() >= 20; // 2 s of traffic, four times the idle timeout
+				});
+			assertThat(text(readUntilClosed(silent))).isEmpty();
+			roundTrip(active, Limited.LINE, "still open");
+		}
+	}
+
+	@Test
+	void aConnectionOverMaxConnectionsGetsTheBusyMessageAndIsClosedWhileTheOthersKeepWorking() throws IOException {
+		try (Socket first = connect("capped"); Socket second = connect("capped")) {
+			roundTrip(first, Limited.LINE, "first");
+			roundTrip(second, Limited.LINE, "second");
+			try (Socket third = connect("capped")) {
+				assertThat(text(readExactly(third, 17))).isEqualTo("busy, try later\r\n");
+				assertThat(third.getInputStream().read()).as("end of stream").isEqualTo(-1);
+			}
+			roundTrip(first, Limited.LINE, "first again");
+			roundTrip(second, Limited.LINE, "second again");
+
+			first.close();
+			AtomicInteger attempts = new AtomicInteger();
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+				attempts.incrementAndGet();
+				try (Socket next = connect("capped")) {
+					sendTolerantly(next, ascii("let me in\n"));
+					String answer = text(next.getInputStream().readNBytes(10));
+					if (answer.equals("LET ME IN\n")) {
+						return true;
+					}
+					assertThat(answer).as("refused while the closed connection is still counted").startsWith("busy");
+					return false;
+				}
+				catch (SocketException ex) {
+					return false; // refused and reset before the busy message was read
+				}
+			});
+			roundTrip(second, Limited.LINE, "second still");
+		}
+	}
+
+	// ---- helpers ----
+
+	/** The listeners with a frame limit, and how their clients frame a payload. */
+	enum Limited {
+
+		LINE("line", 1000, 0),
+
+		BIG_LINE("bigline", 65_536, 0),
+
+		STX_ETX("stx", 1000, -1),
+
+		BIG_STX_ETX("bigstx", 65_536, -1),
+
+		LENGTH_HEADER_2("len2", 1000, 2),
+
+		LENGTH_HEADER_4("len4", 1000, 4),
+
+		BIG_LENGTH_HEADER_4("biglen4", 65_536, 4);
+
+		private final String listener;
+
+		private final int max;
+
+		/** Header width; 0 for line framing, -1 for STX/ETX. */
+		private final int headerBytes;
+
+		Limited(String listener, int max, int headerBytes) {
+			this.listener = listener;
+			this.max = max;
+			this.headerBytes = headerBytes;
+		}
+
+		boolean isLine() {
+			return this.headerBytes == 0;
+		}
+
+		String errorLine() {
+			return "ERROR frame exceeds " + this.max + " bytes\r\n";
+		}
+
+		byte[] frame(byte[] payload) {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			if (this.headerBytes == 0) {
+				out.writeBytes(payload);
+				out.writeBytes(new byte[] { '\r', '\n' });
+			}
+			else if (this.headerBytes < 0) {
+				out.write(0x02);
+				out.writeBytes(payload);
+				out.write(0x03);
+			}
+			else {
+				for (int shift = 8 * (this.headerBytes - 1); shift >= 0; shift -= 8) {
+					out.write(payload.length >>> shift);
+				}
+				out.writeBytes(payload);
+			}
+			return out.toByteArray();
+		}
+
+	}
+
+	private void roundTrip(Socket client, Limited framing, String text) throws IOException {
+		send(client, framing.frame(ascii(text)));
+		byte[] expected = framing.frame(ascii(text.toUpperCase(Locale.ROOT)));
+		assertThat(readExactly(client, expected.length)).isEqualTo(expected);
+	}
+
+	private Socket connect(String listener) throws IOException {
+		Socket socket = new Socket();
+		socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+		socket.setTcpNoDelay(true);
+		socket.connect(new InetSocketAddress("127.0.0.1", this.lifecycle.listener(listener).port()), READ_TIMEOUT_MILLIS);
+		return socket;
+	}
+
+	private static void send(Socket socket, byte[] bytes) throws IOException {
+		socket.getOutputStream().write(bytes);
+		socket.getOutputStream().flush();
+	}
+
+	/** For input the server may refuse, and close the connection, while it is still being written. */
+	private static void sendTolerantly(Socket socket, byte[] bytes) {
+		try {
+			send(socket, bytes);
+		}
+		catch (IOException ex) {
+			// what the server did about it is asserted by reading
+		}
+	}
+
+	private static byte[] readExactly(Socket socket, int length) throws IOException {
+		byte[] bytes = socket.getInputStream().readNBytes(length);
+		assertThat(bytes).as("%d bytes expected before the end of the stream", length).hasSize(length);
+		return bytes;
+	}
+
+	/** -1 at the end of the stream, -2 if nothing arrived within the socket timeout. */
+	private static int readOrNothing(Socket socket) throws IOException {
+		try {
+			int next = socket.getInputStream().read();
+			assertThat(next).as("no bytes expected, only the end of the stream").isEqualTo(-1);
+			return next;
+		}
+		catch (SocketTimeoutException ex) {
+			return -2;
+		}
+	}
+
+	/** Everything until the server closes the connection (a reset counts as closed too), bounded. */
+	private static byte[] readUntilClosed(Socket socket) throws IOException {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		InputStream in = socket.getInputStream();
+		byte[] buffer = new byte[8192];
+		try {
+			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+				all.write(buffer, 0, read);
+				assertThat(all.size()).as("bytes before the end of the stream").isLessThan(1 << 20);
+			}
+		}
+		catch (SocketException ex) {
+			assertThat(ex.getMessage()).as("reset").containsIgnoringCase("reset");
+		}
+		return all.toByteArray();
+	}
+
+	/**
+	 * The server closed this connection: nothing more arrives, only the end of the stream (or a reset, when
+	 * the server closed with bytes of ours still unread).
+	 */
+	private static void assertClosedByServer(Socket socket) throws IOException {
+		assertThat(text(readUntilClosed(socket))).as("bytes after the server should have closed").isEmpty();
+	}
+
+	private static byte[] payload(char letter, int length) {
+		return ascii(String.valueOf(letter).repeat(length));
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(ISO_8859_1);
+	}
+
+	/** CR and LF spelled out, so a failure shows which line end arrived. */
+	private static String visible(byte[] bytes) {
+		return text(bytes).replace("\r", "\\r").replace("\n", "\\n");
+	}
+
+	private static String text(byte[] bytes) {
+		return new String(bytes, ISO_8859_1);
+	}
+
+}
