@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,18 +21,23 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 /**
  * Small blocking clients for the gateway's TCP and UDP listeners, for tests that talk to it over real
- * loopback sockets. Every read here is bounded by {@link #TIMEOUT}, so a server that does not answer
- * fails the test instead of hanging it.
+ * loopback sockets, and the byte helpers they share. Every connect and read here is bounded by
+ * {@link #TIMEOUT}, so a server that does not answer fails the test instead of hanging it.
  */
 public final class GatewayClients {
 
-	/** Upper bound for a connect, and for each blocking read, on any socket made here. */
+	/** Upper bound for a connect, and for each blocking read, on any socket made here; and for tests' waits. */
 	public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	/** Larger than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6), so nothing is cut. */
 	private static final int MAX_DATAGRAM = 65_536;
+
+	/** Room for a few of the largest datagrams, so that a large reply is not dropped before it is read. */
+	private static final int UDP_RECEIVE_BUFFER = 256 * 1024;
 
 	private GatewayClients() {
 	}
@@ -53,6 +60,20 @@ public final class GatewayClients {
 			socket.close();
 			throw ex;
 		}
+	}
+
+	/** Writes all of {@code bytes} and flushes them. */
+	public static void send(Socket socket, byte[] bytes) throws IOException {
+		socket.getOutputStream().write(bytes);
+		socket.getOutputStream().flush();
+	}
+
+	/**
+	 * Reads exactly {@code n} bytes from a socket made by {@link #tcp(int)}, each read bounded by its timeout.
+	 * @throws EOFException if the stream ends first, naming what did arrive
+	 */
+	public static byte[] readExactly(Socket socket, int n) throws IOException {
+		return readExactly(socket.getInputStream(), n);
 	}
 
 	/**
@@ -104,9 +125,55 @@ public final class GatewayClients {
 
 	/** Sends {@code text} in {@code charset} and returns the reply, read to the expected upper-cased length. */
 	public static String exchange(Socket socket, String text, Charset charset) throws IOException {
-		socket.getOutputStream().write(text.getBytes(charset));
-		socket.getOutputStream().flush();
-		return new String(readExactly(socket.getInputStream(), upperCased(text, charset).length), charset);
+		send(socket, text.getBytes(charset));
+		return new String(readExactly(socket, upperCased(text, charset).length), charset);
+	}
+
+	/** Sends the request and returns a reply of exactly {@code replyLength} bytes. */
+	public static byte[] exchange(Socket socket, byte[] request, int replyLength) throws IOException {
+		send(socket, request);
+		return readExactly(socket, replyLength);
+	}
+
+	/**
+	 * A UDP client on 127.0.0.1 connected to the listener, so that it accepts datagrams from that port only,
+	 * with a receive timeout of {@link #TIMEOUT}.
+	 */
+	public static DatagramSocket udp(int port) throws IOException {
+		InetAddress loopback = InetAddress.getByName("127.0.0.1");
+		DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+		try {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			socket.setReceiveBufferSize(UDP_RECEIVE_BUFFER);
+			socket.connect(loopback, port);
+			return socket;
+		}
+		catch (IOException | RuntimeException ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	/** Sends {@code payload} as one datagram to the peer the socket is connected to. */
+	public static void send(DatagramSocket socket, byte[] payload) throws IOException {
+		socket.send(new DatagramPacket(payload, payload.length));
+	}
+
+	/**
+	 * Waits, up to the socket's timeout, for the next datagram.
+	 * @return the datagram's payload
+	 * @throws SocketTimeoutException if none arrives in time
+	 */
+	public static byte[] receive(DatagramSocket socket) throws IOException {
+		DatagramPacket packet = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
+		socket.receive(packet);
+		return Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
+	}
+
+	/** Sends one datagram and returns the next datagram received. */
+	public static byte[] exchange(DatagramSocket socket, byte[] request) throws IOException {
+		send(socket, request);
+		return receive(socket);
 	}
 
 	/** A UDP client connected to the listener, as {@code nc -u} is: it accepts datagrams from that port only. */
@@ -158,6 +225,25 @@ public final class GatewayClients {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/** The parts, one after another. */
+	public static byte[] concat(byte[]... parts) {
+		ByteArrayOutputStream joined = new ByteArrayOutputStream();
+		for (byte[] part : parts) {
+			joined.writeBytes(part);
+		}
+		return joined.toByteArray();
+	}
+
+	/** Text as bytes, one byte a character (ISO-8859-1), for requests and frames written as ASCII text. */
+	public static byte[] ascii(String text) {
+		return text.getBytes(ISO_8859_1);
+	}
+
+	/** Bytes as text, one character a byte (ISO-8859-1), so that any bytes compare and show unchanged. */
+	public static String text(byte[] bytes) {
+		return new String(bytes, ISO_8859_1);
 	}
 
 	/** Bytes as "61 ff 62", for failure messages. */

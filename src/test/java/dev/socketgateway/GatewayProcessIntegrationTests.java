@@ -3,10 +3,7 @@ package dev.socketgateway;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +17,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static dev.socketgateway.GatewayClients.exchange;
+import static dev.socketgateway.GatewayClients.send;
+import static dev.socketgateway.GatewayClients.tcp;
+import static dev.socketgateway.GatewayClients.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,20 +52,13 @@ class GatewayProcessIntegrationTests {
 		await().atMost(Duration.ofSeconds(60)).until(() -> listening().size() == 2 || !this.process.isAlive());
 		assertThat(listening()).as(this.output::toString).containsEntry("tcp", tcpPort).containsEntry("udp", udpPort);
 
-		try (DatagramSocket udp = new DatagramSocket()) {
-			udp.setSoTimeout(10_000);
-			udp.connect(InetAddress.getLoopbackAddress(), udpPort);
-			udp.send(new DatagramPacket("over udp".getBytes(StandardCharsets.UTF_8), 8));
-			DatagramPacket reply = new DatagramPacket(new byte[64], 64);
-			udp.receive(reply);
-			assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8)).isEqualTo("OVER UDP");
+		try (DatagramSocket udp = udp(udpPort)) {
+			byte[] reply = exchange(udp, "over udp".getBytes(StandardCharsets.UTF_8));
+			assertThat(new String(reply, StandardCharsets.UTF_8)).isEqualTo("OVER UDP");
 		}
-		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), tcpPort)) {
-			client.setSoTimeout(10_000);
+		try (Socket client = tcp(tcpPort)) {
 			assertThat(exchange(client, "before sigterm")).isEqualTo("BEFORE SIGTERM");
-			OutputStream out = client.getOutputStream();
-			out.write("in flight".getBytes(StandardCharsets.UTF_8));
-			out.flush();
+			send(client, "in flight".getBytes(StandardCharsets.UTF_8));
 			this.process.destroy(); // SIGTERM
 			assertThat(new String(client.getInputStream().readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("IN FLIGHT");
 			assertThat(client.getInputStream().read()).as("closed after the drain").isEqualTo(-1);
@@ -115,12 +109,6 @@ class GatewayProcessIntegrationTests {
 			ports.put(matcher.group(1), Integer.parseInt(matcher.group(3)));
 		}
 		return ports;
-	}
-
-	private static String exchange(Socket client, String text) throws IOException {
-		byte[] request = text.getBytes(StandardCharsets.UTF_8);
-		client.getOutputStream().write(request);
-		return new String(client.getInputStream().readNBytes(request.length), StandardCharsets.UTF_8);
 	}
 
 	private static int freeTcpPort() throws IOException {

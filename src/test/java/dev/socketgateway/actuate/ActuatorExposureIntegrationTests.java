@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 
-import static dev.socketgateway.actuate.ObservabilityClients.TIMEOUT;
-import static dev.socketgateway.actuate.ObservabilityClients.exchange;
-import static dev.socketgateway.actuate.ObservabilityClients.tcp;
+import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static dev.socketgateway.GatewayClients.exchange;
+import static dev.socketgateway.GatewayClients.tcp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 
-import static dev.socketgateway.actuate.ObservabilityClients.TIMEOUT;
-import static dev.socketgateway.actuate.ObservabilityClients.tcp;
+import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static dev.socketgateway.GatewayClients.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

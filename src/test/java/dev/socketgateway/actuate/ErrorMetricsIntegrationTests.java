@@ -8,11 +8,11 @@ import java.net.Socket;
 import org.junit.jupiter.api.Test;
 
 
-import static dev.socketgateway.actuate.ObservabilityClients.TIMEOUT;
-import static dev.socketgateway.actuate.ObservabilityClients.exchange;
-import static dev.socketgateway.actuate.ObservabilityClients.readExactly;
-import static dev.socketgateway.actuate.ObservabilityClients.tcp;
-import static dev.socketgateway.actuate.ObservabilityClients.udp;
+import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static dev.socketgateway.GatewayClients.exchange;
+import static dev.socketgateway.GatewayClients.readExactly;
+import static dev.socketgateway.GatewayClients.tcp;
+import static dev.socketgateway.GatewayClients.udp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

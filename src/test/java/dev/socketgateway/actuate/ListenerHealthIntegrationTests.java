@@ -17,10 +17,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.annotation.DirtiesContext;
 
-import static dev.socketgateway.actuate.ObservabilityClients.TIMEOUT;
-import static dev.socketgateway.actuate.ObservabilityClients.exchange;
+import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static dev.socketgateway.GatewayClients.exchange;
+import static dev.socketgateway.GatewayClients.tcp;
 import static dev.socketgateway.actuate.ObservabilityClients.parse;
-import static dev.socketgateway.actuate.ObservabilityClients.tcp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -14,6 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 
+import static dev.socketgateway.GatewayClients.exchange;
+import static dev.socketgateway.GatewayClients.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,10 +41,8 @@ class GatewayRestartIntegrationTests {
 		assertThat(this.lifecycle.listener("tcp").isListening()).isFalse();
 		this.context.start();
 
-		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), this.lifecycle.listener("tcp").port())) {
-			client.setSoTimeout(10_000);
-			client.getOutputStream().write("after".getBytes(StandardCharsets.UTF_8));
-			assertThat(new String(client.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("AFTER");
+		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+			assertThat(exchange(client, "after")).isEqualTo("AFTER");
 			await().untilAsserted(() -> assertThat(this.meters.get("gateway.connections.active")
 				.tag("listener", "tcp")
 				.gauge()
@@ -59,10 +59,8 @@ class GatewayRestartIntegrationTests {
 	}
 
 	private String exchangeTcp(String text) throws Exception {
-		try (Socket client = new Socket(InetAddress.getLoopbackAddress(), this.lifecycle.listener("tcp").port())) {
-			client.setSoTimeout(10_000);
-			client.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-			return new String(client.getInputStream().readNBytes(text.length()), StandardCharsets.UTF_8);
+		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+			return exchange(client, text);
 		}
 	}
 

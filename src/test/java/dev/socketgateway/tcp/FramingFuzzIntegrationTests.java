@@ -1,15 +1,14 @@
 package dev.socketgateway.tcp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,18 +18,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.tcp.FramedClients.Framing;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static dev.socketgateway.GatewayClients.ascii;
+import static dev.socketgateway.GatewayClients.concat;
+import static dev.socketgateway.GatewayClients.send;
+import static dev.socketgateway.GatewayClients.tcp;
+import static dev.socketgateway.GatewayClients.text;
+import static dev.socketgateway.tcp.FramedClients.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,7 +81,17 @@ class FramingFuzzIntegrationTests {
 
 	private static final int HOSTILE_CLIENTS = 60;
 
-	private static final int READ_TIMEOUT_MILLIS = 5_000;
+	/** Largest payload the well-behaved client sends: the frame limit of the listeners above. */
+	private static final int MAX_PAYLOAD = 200;
+
+	/** Every framing the fuzz runs against, in the order their seeds are numbered. */
+	private static final List<Framing> FRAMINGS = List.of(Framing.STREAM, Framing.LINE_CRLF, Framing.STX_ETX,
+			Framing.LENGTH_HEADER_1, Framing.LENGTH_HEADER_2, Framing.LENGTH_HEADER_4);
+
+	/** The listener configured above for each framing. */
+	private static final Map<Framing, String> LISTENERS = Map.of(Framing.STREAM, "tcp", Framing.LINE_CRLF, "line",
+			Framing.STX_ETX, "stx", Framing.LENGTH_HEADER_1, "len1", Framing.LENGTH_HEADER_2, "len2",
+			Framing.LENGTH_HEADER_4, "len4");
 
 	private static ExecutorService hostile;
 
@@ -93,20 +109,21 @@ class FramingFuzzIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Framing.class)
+	@FieldSource("FRAMINGS")
 	void hostileClientsDoNotDisturbAWellBehavedOneNorTheListener(Framing framing) throws Exception {
+		int index = FRAMINGS.indexOf(framing);
 		Queue<String> failures = new ConcurrentLinkedQueue<>();
 		List<Future<?>> clients = new ArrayList<>();
 		for (int i = 0; i < HOSTILE_CLIENTS; i++) {
-			long seed = SEED + 1000L * framing.ordinal() + i;
+			long seed = SEED + 1000L * index + i;
 			clients.add(hostile.submit(() -> misbehave(framing, seed, failures)));
 		}
 		int rounds = 0;
 		try (Socket good = connect(framing)) {
-			Random random = new Random(SEED - framing.ordinal());
+			Random random = new Random(SEED - index);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
 			while ((rounds < 20 || !clients.stream().allMatch(Future::isDone)) && System.nanoTime() < deadline) {
-				roundTrip(good, framing, randomWord(random, 1 + random.nextInt(framing.max)));
+				roundTrip(good, framing, randomWord(random, 1 + random.nextInt(MAX_PAYLOAD)));
 				rounds++;
 			}
 		}
@@ -115,7 +132,7 @@ class FramingFuzzIntegrationTests {
 		}
 		assertThat(failures).as("hostile clients that saw something wrong").isEmpty();
 		assertThat(rounds).isGreaterThanOrEqualTo(20);
-		assertThat(this.lifecycle.listener(framing.listener).isListening()).isTrue();
+		assertThat(this.lifecycle.listener(LISTENERS.get(framing)).isListening()).isTrue();
 		try (Socket late = connect(framing)) {
 			roundTrip(late, framing, "a new client after the storm");
 		}
@@ -131,7 +148,7 @@ class FramingFuzzIntegrationTests {
 		try (Socket socket = connect(framing)) {
 			if (random.nextInt(4) == 0) {
 				// A valid exchange first, so the garbage arrives on a connection with history.
-				String word = randomWord(random, 1 + random.nextInt(framing.max));
+				String word = randomWord(random, 1 + random.nextInt(MAX_PAYLOAD));
 				send(socket, framing.frame(ascii(word)));
 				byte[] expected = framing.frame(ascii(word.toUpperCase(Locale.ROOT)));
 				try {
@@ -147,10 +164,10 @@ class FramingFuzzIntegrationTests {
 			}
 			byte[] bytes = switch (random.nextInt(5)) {
 				case 0 -> randomBytes(random, random.nextInt(1024));
-				case 1 -> truncated(random, framing.frame(randomBytes(random, random.nextInt(framing.max + 1))));
-				case 2 -> framing.oversize(random);
+				case 1 -> truncated(random, framing.frame(randomBytes(random, random.nextInt(MAX_PAYLOAD + 1))));
+				case 2 -> oversize(framing, random);
 				case 3 -> concat(framing.frame(ascii("ok")), randomBytes(random, random.nextInt(64)));
-				default -> truncated(random, framing.frame(ascii(randomWord(random, 1 + random.nextInt(framing.max)))));
+				default -> truncated(random, framing.frame(ascii(randomWord(random, 1 + random.nextInt(MAX_PAYLOAD)))));
 			};
 			sendInPieces(socket, random, bytes);
 			switch (random.nextInt(3)) {
@@ -189,7 +206,7 @@ class FramingFuzzIntegrationTests {
 			}
 		}
 		catch (SocketTimeoutException ex) {
-			failures.add(context + ": still open " + READ_TIMEOUT_MILLIS + " ms after the client half-closed");
+			failures.add(context + ": still open " + TIMEOUT.toMillis() + " ms after the client half-closed");
 		}
 	}
 
@@ -221,142 +238,21 @@ class FramingFuzzIntegrationTests {
 		return word.toString();
 	}
 
-	/** Every framing the fuzz runs against, on a listener with a 200-byte frame limit where it has one. */
-	enum Framing {
-
-		STREAM("tcp", 200) {
-			@Override
-			byte[] frame(byte[] payload) {
-				return payload;
-			}
-
-			@Override
-			byte[] oversize(Random random) {
-				return randomBytes(random, 4096);
-			}
-		},
-
-		LINE("line", 200) {
-			@Override
-			byte[] frame(byte[] payload) {
-				return concat(payload, new byte[] { '\r', '\n' });
-			}
-
-			@Override
-			byte[] oversize(Random random) {
-				return concat(ascii("x".repeat(201 + random.nextInt(300))), new byte[] { '\n' });
-			}
-		},
-
-		STX_ETX("stx", 200) {
-			@Override
-			byte[] frame(byte[] payload) {
-				return concat(new byte[] { 0x02 }, payload, new byte[] { 0x03 });
-			}
-
-			@Override
-			byte[] oversize(Random random) {
-				return frame(ascii("y".repeat(201 + random.nextInt(300))));
-			}
-		},
-
-		LENGTH_HEADER_1("len1", 200) {
-			@Override
-			byte[] frame(byte[] payload) {
-				return lengthFramed(1, payload);
-			}
-
-			@Override
-			byte[] oversize(Random random) {
-				return new byte[] { (byte) 0xFF, 'z', 'z' };
-			}
-		},
-
-		LENGTH_HEADER_2("len2", 200) {
-			@Override
-			byte[] frame(byte[] payload) {
-				return lengthFramed(2, payload);
-			}
-
-			@Override
-			byte[] oversize(Random random) {
-				return new byte[] { (byte) 0xFF, (byte) 0xFF, 'z' };
-			}
-		},
-
-		LENGTH_HEADER_4("len4", 200) {
-			@Override
-			byte[] frame(byte[] payload) {
-				return lengthFramed(4, payload);
-			}
-
-			@Override
-			byte[] oversize(Random random) {
-				return random.nextBoolean() ? new byte[] { 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF }
-						: new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'z' };
-			}
+	/** Input over the frame limit: a huge header, or a frame too long to buffer. */
+	private static byte[] oversize(Framing framing, Random random) {
+		return switch (framing) {
+			case STREAM -> randomBytes(random, 4096);
+			case LINE_CRLF, LINE_LF -> concat(ascii("x".repeat(201 + random.nextInt(300))), new byte[] { '\n' });
+			case STX_ETX -> framing.frame(ascii("y".repeat(201 + random.nextInt(300))));
+			case LENGTH_HEADER_1 -> new byte[] { (byte) 0xFF, 'z', 'z' };
+			case LENGTH_HEADER_2 -> new byte[] { (byte) 0xFF, (byte) 0xFF, 'z' };
+			case LENGTH_HEADER_4 -> random.nextBoolean() ? new byte[] { 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF }
+					: new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'z' };
 		};
-
-		private final String listener;
-
-		/** Largest payload the well-behaved client sends. */
-		private final int max;
-
-		Framing(String listener, int max) {
-			this.listener = listener;
-			this.max = max;
-		}
-
-		abstract byte[] frame(byte[] payload);
-
-		/** Input over the frame limit: a huge header, or a frame too long to buffer. */
-		abstract byte[] oversize(Random random);
-
-		private static byte[] lengthFramed(int width, byte[] payload) {
-			byte[] header = new byte[width];
-			for (int i = 0; i < width; i++) {
-				header[i] = (byte) (payload.length >>> (8 * (width - 1 - i)));
-			}
-			return concat(header, payload);
-		}
-
-	}
-
-	private void roundTrip(Socket client, Framing framing, String text) throws IOException {
-		send(client, framing.frame(ascii(text)));
-		byte[] expected = framing.frame(ascii(text.toUpperCase(Locale.ROOT)));
-		byte[] reply = client.getInputStream().readNBytes(expected.length);
-		assertThat(text(reply)).as("%s reply to %s", framing, text).isEqualTo(text(expected));
 	}
 
 	private Socket connect(Framing framing) throws IOException {
-		Socket socket = new Socket();
-		socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-		socket.setTcpNoDelay(true);
-		socket.connect(new InetSocketAddress("127.0.0.1", this.lifecycle.listener(framing.listener).port()),
-				READ_TIMEOUT_MILLIS);
-		return socket;
-	}
-
-	private static void send(Socket socket, byte[] bytes) throws IOException {
-		socket.getOutputStream().write(bytes);
-		socket.getOutputStream().flush();
-	}
-
-	private static byte[] concat(byte[]... parts) {
-		ByteArrayOutputStream joined = new ByteArrayOutputStream();
-		for (byte[] part : parts) {
-			joined.writeBytes(part);
-		}
-		return joined.toByteArray();
-	}
-
-	private static byte[] ascii(String text) {
-		return text.getBytes(ISO_8859_1);
-	}
-
-	private static String text(byte[] bytes) {
-		return new String(bytes, ISO_8859_1);
+		return tcp(this.lifecycle.listener(LISTENERS.get(framing)).port());
 	}
 
 }

@@ -1,30 +1,36 @@
 package dev.socketgateway.tcp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.socketgateway.config.GatewayLifecycle;
 import dev.socketgateway.config.GatewayListener;
+import dev.socketgateway.tcp.FramedClients.Framing;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.EnumSource.Mode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static dev.socketgateway.GatewayClients.ascii;
+import static dev.socketgateway.GatewayClients.concat;
+import static dev.socketgateway.GatewayClients.readExactly;
+import static dev.socketgateway.GatewayClients.readToEnd;
+import static dev.socketgateway.GatewayClients.send;
+import static dev.socketgateway.GatewayClients.tcp;
+import static dev.socketgateway.GatewayClients.text;
+import static dev.socketgateway.tcp.FramedClients.assertClosedByServer;
+import static dev.socketgateway.tcp.FramedClients.roundTrip;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +83,10 @@ class FramingIntegrationTests {
 
 	private static final Charset GBK = Charset.forName("GBK");
 
-	private static final int READ_TIMEOUT_MILLIS = 5_000;
+	/** The listener configured above for each framing the parameterized tests use. */
+	private static final Map<Framing, String> LISTENERS = Map.of(Framing.LINE_CRLF, "lines", Framing.LINE_LF, "lines",
+			Framing.STX_ETX, "stx", Framing.LENGTH_HEADER_1, "len1", Framing.LENGTH_HEADER_2, "len2",
+			Framing.LENGTH_HEADER_4, "len4");
 
 	@Autowired
 	private GatewayLifecycle lifecycle;
@@ -141,14 +150,14 @@ class FramingIntegrationTests {
 		try (Socket client = connect("lines")) {
 			send(client, ascii("done\r\nlast words"));
 			client.shutdownOutput();
-			assertThat(text(readToEnd(client))).isEqualTo("DONE\r\nLAST WORDS");
+			assertThat(text(readToEnd(client, 1024))).isEqualTo("DONE\r\nLAST WORDS");
 		}
 	}
 
 	@ParameterizedTest
-	@EnumSource(Framing.class)
+	@EnumSource(value = Framing.class, mode = Mode.EXCLUDE, names = "STREAM")
 	void everyFramingRoundTripsAFrame(Framing framing) throws IOException {
-		try (Socket client = connect(framing.listener)) {
+		try (Socket client = connect(framing)) {
 			send(client, framing.frame(ascii("hello, World")));
 			assertThat(readExactly(client, framing.frame(ascii("HELLO, WORLD")).length))
 				.isEqualTo(framing.frame(ascii("HELLO, WORLD")));
@@ -156,9 +165,9 @@ class FramingIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Framing.class)
+	@EnumSource(value = Framing.class, mode = Mode.EXCLUDE, names = "STREAM")
 	void anEmptyPayloadRoundTrips(Framing framing) throws IOException {
-		try (Socket client = connect(framing.listener)) {
+		try (Socket client = connect(framing)) {
 			send(client, framing.frame(new byte[0]));
 			assertThat(readExactly(client, framing.frame(new byte[0]).length)).isEqualTo(framing.frame(new byte[0]));
 			roundTrip(client, framing, "still there");
@@ -166,9 +175,9 @@ class FramingIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Framing.class)
+	@EnumSource(value = Framing.class, mode = Mode.EXCLUDE, names = "STREAM")
 	void severalFramesInOneWriteAreEachAnsweredInOrder(Framing framing) throws IOException {
-		try (Socket client = connect(framing.listener)) {
+		try (Socket client = connect(framing)) {
 			send(client, concat(framing.frame(ascii("one")), framing.frame(new byte[0]), framing.frame(ascii("two")),
 					framing.frame(ascii("three"))));
 			byte[] expected = concat(framing.frame(ascii("ONE")), framing.frame(new byte[0]), framing.frame(ascii("TWO")),
@@ -183,9 +192,9 @@ class FramingIntegrationTests {
 	 * exact reply expected once the frame is complete.
 	 */
 	@ParameterizedTest
-	@EnumSource(Framing.class)
+	@EnumSource(value = Framing.class, mode = Mode.EXCLUDE, names = "STREAM")
 	void aFrameSplitOverSeveralWritesIsAnsweredOnlyOnceComplete(Framing framing) throws IOException {
-		try (Socket client = connect(framing.listener)) {
+		try (Socket client = connect(framing)) {
 			byte[] split = framing.frame(ascii("second part"));
 			int[] cuts = { 1, split.length / 2, split.length - 1 };
 			send(client, concat(framing.frame(ascii("first")), Arrays.copyOfRange(split, 0, cuts[0])));
@@ -204,11 +213,11 @@ class FramingIntegrationTests {
 	@EnumSource(value = Framing.class, names = { "STX_ETX", "LENGTH_HEADER_1", "LENGTH_HEADER_2", "LENGTH_HEADER_4" })
 	void aConnectionEndingInsideAFrameGetsItsEarlierRepliesAndIsClosedWithoutAnsweringThePart(Framing framing)
 			throws IOException {
-		try (Socket client = connect(framing.listener)) {
+		try (Socket client = connect(framing)) {
 			byte[] unfinished = framing.frame(ascii("never finished"));
 			send(client, concat(framing.frame(ascii("complete")), Arrays.copyOf(unfinished, unfinished.length - 1)));
 			client.shutdownOutput();
-			assertThat(text(readToEnd(client))).isEqualTo(text(framing.frame(ascii("COMPLETE"))));
+			assertThat(text(readToEnd(client, 1024))).isEqualTo(text(framing.frame(ascii("COMPLETE"))));
 		}
 	}
 
@@ -332,134 +341,12 @@ class FramingIntegrationTests {
 
 	// ---- helpers ----
 
-	/** How clients of each framed listener frame a payload; replies are framed the same way. */
-	enum Framing {
-
-		LINE_CRLF("lines") {
-			@Override
-			byte[] frame(byte[] payload) {
-				return concat(payload, new byte[] { '\r', '\n' });
-			}
-		},
-
-		LINE_LF("lines") {
-			@Override
-			byte[] frame(byte[] payload) {
-				return concat(payload, new byte[] { '\n' });
-			}
-		},
-
-		STX_ETX("stx") {
-			@Override
-			byte[] frame(byte[] payload) {
-				return concat(new byte[] { 0x02 }, payload, new byte[] { 0x03 });
-			}
-		},
-
-		LENGTH_HEADER_1("len1") {
-			@Override
-			byte[] frame(byte[] payload) {
-				return lengthFramed(1, payload);
-			}
-		},
-
-		LENGTH_HEADER_2("len2") {
-			@Override
-			byte[] frame(byte[] payload) {
-				return lengthFramed(2, payload);
-			}
-		},
-
-		LENGTH_HEADER_4("len4") {
-			@Override
-			byte[] frame(byte[] payload) {
-				return lengthFramed(4, payload);
-			}
-		};
-
-		private final String listener;
-
-		Framing(String listener) {
-			this.listener = listener;
-		}
-
-		abstract byte[] frame(byte[] payload);
-
-		private static byte[] lengthFramed(int width, byte[] payload) {
-			byte[] header = new byte[width];
-			for (int i = 0; i < width; i++) {
-				header[i] = (byte) (payload.length >>> (8 * (width - 1 - i)));
-			}
-			return concat(header, payload);
-		}
-
-	}
-
-	private void roundTrip(Socket client, Framing framing, String text) throws IOException {
-		send(client, framing.frame(ascii(text)));
-		byte[] expected = framing.frame(ascii(text.toUpperCase(Locale.ROOT)));
-		assertThat(readExactly(client, expected.length)).isEqualTo(expected);
+	private Socket connect(Framing framing) throws IOException {
+		return connect(LISTENERS.get(framing));
 	}
 
 	private Socket connect(String listener) throws IOException {
-		Socket socket = new Socket();
-		socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-		socket.setTcpNoDelay(true);
-		socket.connect(new InetSocketAddress("127.0.0.1", this.lifecycle.listener(listener).port()), READ_TIMEOUT_MILLIS);
-		return socket;
-	}
-
-	private static void send(Socket socket, byte[] bytes) throws IOException {
-		socket.getOutputStream().write(bytes);
-		socket.getOutputStream().flush();
-	}
-
-	private static byte[] readExactly(Socket socket, int length) throws IOException {
-		byte[] bytes = socket.getInputStream().readNBytes(length);
-		assertThat(bytes).as("%d bytes expected before the end of the stream, got %s", length, text(bytes)).hasSize(length);
-		return bytes;
-	}
-
-	/** Everything until the server closes, bounded. */
-	private static byte[] readToEnd(Socket socket) throws IOException {
-		ByteArrayOutputStream all = new ByteArrayOutputStream();
-		InputStream in = socket.getInputStream();
-		byte[] buffer = new byte[8192];
-		for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-			all.write(buffer, 0, read);
-			assertThat(all.size()).as("bytes before the end of the stream").isLessThan(1 << 20);
-		}
-		return all.toByteArray();
-	}
-
-	/**
-	 * The server closed this connection: nothing more arrives, only the end of the stream (or a reset, when
-	 * the server closed with bytes of ours still unread).
-	 */
-	private static void assertClosedByServer(Socket socket) throws IOException {
-		try {
-			int next = socket.getInputStream().read();
-			assertThat(next).as("end of stream").isEqualTo(-1);
-		}
-		catch (SocketException ex) {
-			assertThat(ex.getMessage()).as("reset").containsIgnoringCase("reset");
-		}
-	}
-
-	private static byte[] concat(byte[]... parts) {
-		ByteArrayOutputStream joined = new ByteArrayOutputStream();
-		for (byte[] part : parts) {
-			joined.writeBytes(part);
-		}
-		return joined.toByteArray();
-	}
-
-	private static byte[] ascii(String text) {
-		return text.getBytes(ISO_8859_1);
-	}
-
-	private static String text(byte[] bytes) {
-		return new String(bytes, ISO_8859_1);
+		return tcp(this.lifecycle.listener(listener).port());
 	}
 
 }

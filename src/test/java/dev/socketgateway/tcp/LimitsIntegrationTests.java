@@ -1,9 +1,6 @@
 package dev.socketgateway.tcp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -16,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.tcp.FramedClients.Framing;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +27,14 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static dev.socketgateway.GatewayClients.ascii;
+import static dev.socketgateway.GatewayClients.readExactly;
+import static dev.socketgateway.GatewayClients.send;
+import static dev.socketgateway.GatewayClients.tcp;
+import static dev.socketgateway.GatewayClients.text;
+import static dev.socketgateway.tcp.FramedClients.assertClosedByServer;
+import static dev.socketgateway.tcp.FramedClients.readUntilClosed;
+import static dev.socketgateway.tcp.FramedClients.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -94,8 +99,6 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LimitsIntegrationTests {
 
-	private static final int READ_TIMEOUT_MILLIS = 5_000;
-
 	@Autowired
 	private GatewayLifecycle lifecycle;
 
@@ -107,7 +110,7 @@ class LimitsIntegrationTests {
 			byte[] expected = limited.frame(payload('M', limited.max));
 			send(client, request);
 			assertThat(readExactly(client, expected.length)).isEqualTo(expected);
-			roundTrip(client, limited, "and after it");
+			roundTrip(client, limited.framing, "and after it");
 		}
 	}
 
@@ -115,14 +118,14 @@ class LimitsIntegrationTests {
 	@EnumSource(Limited.class)
 	void oneByteOverTheLimitClosesOnlyThatConnection(Limited limited) throws IOException {
 		try (Socket bystander = connect(limited.listener); Socket offender = connect(limited.listener)) {
-			roundTrip(bystander, limited, "before");
-			roundTrip(offender, limited, "valid first");
+			roundTrip(bystander, limited.framing, "before");
+			roundTrip(offender, limited.framing, "valid first");
 			sendTolerantly(offender, limited.frame(payload('o', limited.max + 1)));
 			if (limited.isLine()) {
 				assertThat(text(readExactly(offender, limited.errorLine().length()))).isEqualTo(limited.errorLine());
 			}
 			assertClosedByServer(offender);
-			roundTrip(bystander, limited, "after");
+			roundTrip(bystander, limited.framing, "after");
 		}
 	}
 
@@ -143,7 +146,7 @@ class LimitsIntegrationTests {
 			sendTolerantly(offender, ascii("x".repeat(1001)));
 			assertThat(text(readExactly(offender, Limited.LINE.errorLine().length()))).isEqualTo(Limited.LINE.errorLine());
 			assertClosedByServer(offender);
-			roundTrip(bystander, Limited.LINE, "unaffected");
+			roundTrip(bystander, Framing.LINE_CRLF, "unaffected");
 		}
 	}
 
@@ -165,23 +168,23 @@ class LimitsIntegrationTests {
 			byte[] unfinished = limited.frame(payload('s', limited.max + 1));
 			sendTolerantly(offender, Arrays.copyOf(unfinished, unfinished.length - 1));
 			assertClosedByServer(offender);
-			roundTrip(bystander, limited, "unaffected");
+			roundTrip(bystander, limited.framing, "unaffected");
 		}
 	}
 
 	@ParameterizedTest
 	@EnumSource(value = Limited.class, names = { "LENGTH_HEADER_2", "LENGTH_HEADER_4", "BIG_LENGTH_HEADER_4" })
 	void aHeaderAnnouncingAHugeFrameClosesTheConnectionWithoutWaitingForThePayload(Limited limited) throws IOException {
-		byte[] huge = (limited.headerBytes == 2) ? new byte[] { (byte) 0xFF, (byte) 0xFF }
+		byte[] huge = (limited.framing.headerBytes() == 2) ? new byte[] { (byte) 0xFF, (byte) 0xFF }
 				: new byte[] { 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF };
 		byte[] oneOver = limited.frame(payload('h', limited.max + 1));
 		try (Socket bystander = connect(limited.listener)) {
-			for (byte[] header : List.of(huge, Arrays.copyOf(oneOver, limited.headerBytes))) {
+			for (byte[] header : List.of(huge, Arrays.copyOf(oneOver, limited.framing.headerBytes()))) {
 				try (Socket offender = connect(limited.listener)) {
 					send(offender, header);
 					assertClosedByServer(offender);
 				}
-				roundTrip(bystander, limited, "unaffected");
+				roundTrip(bystander, limited.framing, "unaffected");
 			}
 		}
 	}
@@ -236,21 +239,21 @@ class LimitsIntegrationTests {
 					return round.get() >= 20; // 2 s of traffic, four times the idle timeout
 				});
 			assertThat(text(readUntilClosed(silent))).isEmpty();
-			roundTrip(active, Limited.LINE, "still open");
+			roundTrip(active, Framing.LINE_CRLF, "still open");
 		}
 	}
 
 	@Test
 	void aConnectionOverMaxConnectionsGetsTheBusyMessageAndIsClosedWhileTheOthersKeepWorking() throws IOException {
 		try (Socket first = connect("capped"); Socket second = connect("capped")) {
-			roundTrip(first, Limited.LINE, "first");
-			roundTrip(second, Limited.LINE, "second");
+			roundTrip(first, Framing.LINE_CRLF, "first");
+			roundTrip(second, Framing.LINE_CRLF, "second");
 			try (Socket third = connect("capped")) {
 				assertThat(text(readExactly(third, 17))).isEqualTo("busy, try later\r\n");
 				assertThat(third.getInputStream().read()).as("end of stream").isEqualTo(-1);
 			}
-			roundTrip(first, Limited.LINE, "first again");
-			roundTrip(second, Limited.LINE, "second again");
+			roundTrip(first, Framing.LINE_CRLF, "first again");
+			roundTrip(second, Framing.LINE_CRLF, "second again");
 
 			first.close();
 			AtomicInteger attempts = new AtomicInteger();
@@ -269,7 +272,7 @@ class LimitsIntegrationTests {
 					return false; // refused and reset before the busy message was read
 				}
 			});
-			roundTrip(second, Limited.LINE, "second still");
+			roundTrip(second, Framing.LINE_CRLF, "second still");
 		}
 	}
 
@@ -278,35 +281,34 @@ class LimitsIntegrationTests {
 	/** The listeners with a frame limit, and how their clients frame a payload. */
 	enum Limited {
 
-		LINE("line", 1000, 0),
+		LINE("line", 1000, Framing.LINE_CRLF),
 
-		BIG_LINE("bigline", 65_536, 0),
+		BIG_LINE("bigline", 65_536, Framing.LINE_CRLF),
 
-		STX_ETX("stx", 1000, -1),
+		STX_ETX("stx", 1000, Framing.STX_ETX),
 
-		BIG_STX_ETX("bigstx", 65_536, -1),
+		BIG_STX_ETX("bigstx", 65_536, Framing.STX_ETX),
 
-		LENGTH_HEADER_2("len2", 1000, 2),
+		LENGTH_HEADER_2("len2", 1000, Framing.LENGTH_HEADER_2),
 
-		LENGTH_HEADER_4("len4", 1000, 4),
+		LENGTH_HEADER_4("len4", 1000, Framing.LENGTH_HEADER_4),
 
-		BIG_LENGTH_HEADER_4("biglen4", 65_536, 4);
+		BIG_LENGTH_HEADER_4("biglen4", 65_536, Framing.LENGTH_HEADER_4);
 
 		private final String listener;
 
 		private final int max;
 
-		/** Header width; 0 for line framing, -1 for STX/ETX. */
-		private final int headerBytes;
+		private final Framing framing;
 
-		Limited(String listener, int max, int headerBytes) {
+		Limited(String listener, int max, Framing framing) {
 			this.listener = listener;
 			this.max = max;
-			this.headerBytes = headerBytes;
+			this.framing = framing;
 		}
 
 		boolean isLine() {
-			return this.headerBytes == 0;
+			return this.framing == Framing.LINE_CRLF;
 		}
 
 		String errorLine() {
@@ -314,44 +316,13 @@ class LimitsIntegrationTests {
 		}
 
 		byte[] frame(byte[] payload) {
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			if (this.headerBytes == 0) {
-				out.writeBytes(payload);
-				out.writeBytes(new byte[] { '\r', '\n' });
-			}
-			else if (this.headerBytes < 0) {
-				out.write(0x02);
-				out.writeBytes(payload);
-				out.write(0x03);
-			}
-			else {
-				for (int shift = 8 * (this.headerBytes - 1); shift >= 0; shift -= 8) {
-					out.write(payload.length >>> shift);
-				}
-				out.writeBytes(payload);
-			}
-			return out.toByteArray();
+			return this.framing.frame(payload);
 		}
 
 	}
 
-	private void roundTrip(Socket client, Limited framing, String text) throws IOException {
-		send(client, framing.frame(ascii(text)));
-		byte[] expected = framing.frame(ascii(text.toUpperCase(Locale.ROOT)));
-		assertThat(readExactly(client, expected.length)).isEqualTo(expected);
-	}
-
 	private Socket connect(String listener) throws IOException {
-		Socket socket = new Socket();
-		socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-		socket.setTcpNoDelay(true);
-		socket.connect(new InetSocketAddress("127.0.0.1", this.lifecycle.listener(listener).port()), READ_TIMEOUT_MILLIS);
-		return socket;
-	}
-
-	private static void send(Socket socket, byte[] bytes) throws IOException {
-		socket.getOutputStream().write(bytes);
-		socket.getOutputStream().flush();
+		return tcp(this.lifecycle.listener(listener).port());
 	}
 
 	/** For input the server may refuse, and close the connection, while it is still being written. */
@@ -362,12 +333,6 @@ class LimitsIntegrationTests {
 		catch (IOException ex) {
 			// what the server did about it is asserted by reading
 		}
-	}
-
-	private static byte[] readExactly(Socket socket, int length) throws IOException {
-		byte[] bytes = socket.getInputStream().readNBytes(length);
-		assertThat(bytes).as("%d bytes expected before the end of the stream", length).hasSize(length);
-		return bytes;
 	}
 
 	/** -1 at the end of the stream, -2 if nothing arrived within the socket timeout. */
@@ -382,46 +347,13 @@ class LimitsIntegrationTests {
 		}
 	}
 
-	/** Everything until the server closes the connection (a reset counts as closed too), bounded. */
-	private static byte[] readUntilClosed(Socket socket) throws IOException {
-		ByteArrayOutputStream all = new ByteArrayOutputStream();
-		InputStream in = socket.getInputStream();
-		byte[] buffer = new byte[8192];
-		try {
-			for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-				all.write(buffer, 0, read);
-				assertThat(all.size()).as("bytes before the end of the stream").isLessThan(1 << 20);
-			}
-		}
-		catch (SocketException ex) {
-			assertThat(ex.getMessage()).as("reset").containsIgnoringCase("reset");
-		}
-		return all.toByteArray();
-	}
-
-	/**
-	 * The server closed this connection: nothing more arrives, only the end of the stream (or a reset, when
-	 * the server closed with bytes of ours still unread).
-	 */
-	private static void assertClosedByServer(Socket socket) throws IOException {
-		assertThat(text(readUntilClosed(socket))).as("bytes after the server should have closed").isEmpty();
-	}
-
 	private static byte[] payload(char letter, int length) {
 		return ascii(String.valueOf(letter).repeat(length));
-	}
-
-	private static byte[] ascii(String text) {
-		return text.getBytes(ISO_8859_1);
 	}
 
 	/** CR and LF spelled out, so a failure shows which line end arrived. */
 	private static String visible(byte[] bytes) {
 		return text(bytes).replace("\r", "\\r").replace("\n", "\\n");
-	}
-
-	private static String text(byte[] bytes) {
-		return new String(bytes, ISO_8859_1);
 	}
 
 }

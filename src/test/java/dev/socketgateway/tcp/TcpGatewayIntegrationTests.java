@@ -2,7 +2,6 @@ package dev.socketgateway.tcp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import dev.socketgateway.config.GatewayLifecycle;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,11 +31,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static dev.socketgateway.GatewayClients.concat;
 import static dev.socketgateway.GatewayClients.exchange;
 import static dev.socketgateway.GatewayClients.hasIpv6Loopback;
 import static dev.socketgateway.GatewayClients.hex;
 import static dev.socketgateway.GatewayClients.readExactly;
 import static dev.socketgateway.GatewayClients.readToEnd;
+import static dev.socketgateway.GatewayClients.send;
 import static dev.socketgateway.GatewayClients.tcp;
 import static dev.socketgateway.GatewayClients.upperCased;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -141,15 +143,7 @@ class TcpGatewayIntegrationTests {
 			}
 			clients.add(Client.lockstep("client " + c, requests));
 		}
-		InetSocketAddress address = new InetSocketAddress("127.0.0.1", this.port);
-		try {
-			clients.forEach((client) -> client.connectLater(address));
-			converse(clients);
-		}
-		finally {
-			clients.forEach(Client::close);
-		}
-		assertAllSucceeded(clients);
+		assertEveryClientGetsItsReplies(clients, Client::connectLater);
 	}
 
 	/** Stock Spring Integration could lose such a first message with "Unable to find outbound socket". */
@@ -159,15 +153,7 @@ class TcpGatewayIntegrationTests {
 		for (int c = 0; c < 500; c++) {
 			clients.add(Client.lockstep("client " + c, List.of(String.format("sent on connect by client %03d", c))));
 		}
-		InetSocketAddress address = new InetSocketAddress("127.0.0.1", this.port);
-		try {
-			clients.forEach((client) -> client.connectAndSend(address));
-			converse(clients);
-		}
-		finally {
-			clients.forEach(Client::close);
-		}
-		assertAllSucceeded(clients);
+		assertEveryClientGetsItsReplies(clients, Client::connectAndSend);
 	}
 
 	@Test
@@ -176,15 +162,7 @@ class TcpGatewayIntegrationTests {
 		for (int c = 0; c < 200; c++) {
 			clients.add(Client.halfClosing("client " + c, List.of(String.format("last words of client %03d", c))));
 		}
-		InetSocketAddress address = new InetSocketAddress("127.0.0.1", this.port);
-		try {
-			clients.forEach((client) -> client.connectAndSend(address));
-			converse(clients);
-		}
-		finally {
-			clients.forEach(Client::close);
-		}
-		assertAllSucceeded(clients);
+		assertEveryClientGetsItsReplies(clients, Client::connectAndSend);
 	}
 
 	@Test
@@ -259,16 +237,8 @@ class TcpGatewayIntegrationTests {
 		for (int c = 0; c < 1000; c++) {
 			clients.add(Client.lockstep("client " + c, List.of(String.format("burst client %04d", c))));
 		}
-		InetSocketAddress address = new InetSocketAddress("127.0.0.1", this.port);
-		try {
-			// Fire every connect before finishing any, so the accept queue takes the whole burst.
-			clients.forEach((client) -> client.connectLater(address));
-			converse(clients);
-		}
-		finally {
-			clients.forEach(Client::close);
-		}
-		assertAllSucceeded(clients);
+		// Every connect is fired before any is finished, so the accept queue takes the whole burst.
+		assertEveryClientGetsItsReplies(clients, Client::connectLater);
 	}
 
 	@Test
@@ -294,20 +264,29 @@ class TcpGatewayIntegrationTests {
 	}
 
 	private static void write(Socket socket, String text) throws IOException {
-		socket.getOutputStream().write(text.getBytes(UTF_8));
-		socket.getOutputStream().flush();
+		send(socket, text.getBytes(UTF_8));
 	}
 
 	/** Reads as many bytes as {@code expected} has, so a wrong reply shows up as different text. */
 	private static String read(Socket socket, String expected) throws IOException {
-		InputStream in = socket.getInputStream();
-		return new String(readExactly(in, expected.getBytes(UTF_8).length), UTF_8);
+		return new String(readExactly(socket, expected.getBytes(UTF_8).length), UTF_8);
 	}
 
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] both = Arrays.copyOf(first, first.length + second.length);
-		System.arraycopy(second, 0, both, first.length, second.length);
-		return both;
+	/**
+	 * Connects every client the given way, drives them all on one selector until each is done or the time
+	 * limit passes, and asserts that each got exactly its own replies.
+	 */
+	private void assertEveryClientGetsItsReplies(List<Client> clients, BiConsumer<Client, InetSocketAddress> connect)
+			throws IOException {
+		InetSocketAddress address = new InetSocketAddress("127.0.0.1", this.port);
+		try {
+			clients.forEach((client) -> connect.accept(client, address));
+			converse(clients);
+		}
+		finally {
+			clients.forEach(Client::close);
+		}
+		assertAllSucceeded(clients);
 	}
 
 	/** Drives every client on this thread with one selector until all are done or the time limit passes. */
