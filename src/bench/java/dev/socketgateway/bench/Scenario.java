@@ -1,0 +1,38 @@
+package dev.socketgateway.bench;
+
+import java.util.List;
+
+/**
+ * One load shape. {@code outstanding} is how many requests a connection keeps in flight (closed loop), or for the
+ * paced scenario how many it may have in flight before a send is skipped.
+ */
+record Scenario(String name, Kind kind, int connections, int outstanding, String description) {
+
+	enum Kind {
+
+		/** Closed loop: a connection sends its next request as soon as a reply is complete. */
+		TCP,
+
+		/** Each connection sends one request per second, the connections' phases spread over the second. */
+		TCP_PACED,
+
+		/** Closed loop over connected datagram channels; a reply later than 1 s is lost. */
+		UDP
+
+	}
+
+	static final List<Scenario> ALL = List.of(
+			new Scenario("tcp-1", Kind.TCP, 1, 1, "1 TCP connection, request/response"),
+			new Scenario("tcp-50", Kind.TCP, 50, 1, "50 TCP connections, request/response"),
+			new Scenario("tcp-1000", Kind.TCP, 1_000, 1, "1,000 TCP connections, request/response"),
+			new Scenario("tcp-50-pipelined", Kind.TCP, 50, 8, "50 TCP connections, 8 requests in flight each"),
+			new Scenario("udp-8", Kind.UDP, 8, 1, "8 UDP clients, request/response, 1 s loss timeout"),
+			// Up to 16 s of backlog per connection before a send is skipped: far beyond any healthy reply time.
+			new Scenario("tcp-10000-paced", Kind.TCP_PACED, 10_000, 16,
+					"10,000 TCP connections, 1 request per second each"));
+
+	int measuredSeconds(BenchSettings settings) {
+		return (this.kind == Kind.TCP_PACED) ? settings.pacedSeconds() : settings.seconds();
+	}
+
+}
