@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.integration.core.GenericTransformer;
+import org.springframework.integration.transformer.Transformer;
+import org.springframework.messaging.support.GenericMessage;
 
 /**
  * One listener's meters, created once when the listener starts so that counting a message is an
@@ -138,12 +140,16 @@ public final class ListenerMetrics {
 		this.registry.remove(this.active);
 	}
 
-	/** The transformer, timed. */
-	public GenericTransformer<byte[], byte[]> timed(GenericTransformer<byte[], byte[]> transformer) {
-		return (payload) -> {
+	/**
+	 * The payload transformer, timed, as a message {@link Transformer}. Spring Integration calls one of
+	 * those directly, where a plain function is called reflectively; and returning the reply with the
+	 * request's headers object saves copying every header into a new map per message.
+	 */
+	public Transformer timed(GenericTransformer<byte[], byte[]> transformer) {
+		return (message) -> {
 			long start = System.nanoTime();
 			try {
-				return transformer.transform(payload);
+				return new GenericMessage<>(transformer.transform((byte[]) message.getPayload()), message.getHeaders());
 			}
 			finally {
 				this.transform.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

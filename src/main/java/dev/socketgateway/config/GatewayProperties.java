@@ -173,6 +173,15 @@ public class GatewayProperties implements Validator {
 		private int backlog = 1024;
 
 		/**
+		 * TCP event loops, each a thread that accepts, reads, transforms and writes for its share of the
+		 * connections (the kernel spreads connections over them with SO_REUSEPORT); 0 means one per CPU
+		 * core.
+		 */
+		@Min(0)
+		@Max(256)
+		private int eventLoops = 0;
+
+		/**
 		 * Reply bytes a TCP connection may have waiting for a client that does not read; past it
 		 * the connection is closed.
 		 */
@@ -277,6 +286,19 @@ public class GatewayProperties implements Validator {
 
 		public void setBacklog(int backlog) {
 			this.backlog = backlog;
+		}
+
+		public int getEventLoops() {
+			return this.eventLoops;
+		}
+
+		public void setEventLoops(int eventLoops) {
+			this.eventLoops = eventLoops;
+		}
+
+		/** The configured number of event loops, or one per CPU core when unset. */
+		public int effectiveEventLoops() {
+			return (this.eventLoops > 0) ? this.eventLoops : Runtime.getRuntime().availableProcessors();
 		}
 
 		public int getMaxPendingWriteBytes() {

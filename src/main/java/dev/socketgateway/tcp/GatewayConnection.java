@@ -39,6 +39,8 @@ final class GatewayConnection extends TcpNioConnection {
 
 	private final TcpListenerContext context;
 
+	private final GatewayServerConnectionFactory factory;
+
 	private final FrameDecoder decoder;
 
 	/** Refused by max-connections: told so, then closed on its first selection. */
@@ -89,10 +91,11 @@ final class GatewayConnection extends TcpNioConnection {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
-			TcpListenerContext context, boolean refused) {
+			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
 		super(channel, true, false, publisher, factoryName);
 		this.channel = channel;
 		this.context = context;
+		this.factory = factory;
 		this.decoder = context.newDecoder();
 		this.refused = refused;
 		this.id = context.nextConnectionId();
@@ -350,7 +353,7 @@ final class GatewayConnection extends TcpNioConnection {
 	}
 
 	private void stopReading() {
-		java.nio.channels.Selector selector = this.context.readSelector();
+		java.nio.channels.Selector selector = this.factory.selector();
 		SelectionKey key = (selector != null) ? this.channel.keyFor(selector) : null;
 		if (key != null) {
 			key.cancel();
@@ -404,6 +407,7 @@ final class GatewayConnection extends TcpNioConnection {
 	public void close() {
 		if (this.closed.compareAndSet(false, true) && !this.refused) {
 			this.context.connections().remove(this);
+			this.context.release();
 			this.context.metrics().closed();
 			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.id);
 		}

@@ -16,17 +16,20 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 
 	private final TcpListenerContext context;
 
-	GatewayConnectionSupport(TcpListenerContext context) {
+	private final GatewayServerConnectionFactory factory;
+
+	GatewayConnectionSupport(TcpListenerContext context, GatewayServerConnectionFactory factory) {
 		this.context = context;
+		this.factory = factory;
 	}
 
-	/** Runs on the accept thread, so the count cannot be overtaken by another accept. */
+	/** Runs on an event loop's accept path; the admission count is shared by the listener's loops. */
 	@Override
 	public TcpNioConnection createNewConnection(SocketChannel socketChannel, boolean server, boolean lookupHost,
 			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
-		boolean refuse = this.context.connections().size() >= this.context.maxConnections();
+		boolean refuse = !this.context.admit();
 		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
-				connectionFactoryName, this.context, refuse);
+				connectionFactoryName, this.context, this.factory, refuse);
 		if (refuse) {
 			refuse(connection, socketChannel);
 		}

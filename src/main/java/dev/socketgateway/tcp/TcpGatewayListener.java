@@ -3,24 +3,18 @@ package dev.socketgateway.tcp;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.socketgateway.config.ConnectionInfo;
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
-
-/** A running TCP listener: its connection factory, its bounded threads and its flow. */
+/** A running TCP listener: its event loops, each a connection factory and flow, and their connections. */
 final class TcpGatewayListener implements GatewayListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(TcpGatewayListener.class);
@@ -29,25 +23,21 @@ final class TcpGatewayListener implements GatewayListener {
 
 	private final GatewayProperties.Listener settings;
 
-	private final GatewayServerConnectionFactory factory;
+	private final String describe;
+
+	private final List<LoopServer> loops;
 
 	private final TcpListenerContext context;
 
-	private final CompletableFuture<Integer> bound;
-
-	private final IntegrationFlowRegistration registration;
-
 	private final Runnable onStop;
 
-	TcpGatewayListener(String name, GatewayProperties.Listener settings, GatewayServerConnectionFactory factory,
-			TcpListenerContext context, CompletableFuture<Integer> bound,
-			IntegrationFlowRegistration registration, Runnable onStop) {
+	TcpGatewayListener(String name, GatewayProperties.Listener settings, String describe, List<LoopServer> loops,
+			TcpListenerContext context, Runnable onStop) {
 		this.name = name;
 		this.settings = settings;
-		this.factory = factory;
+		this.describe = describe;
+		this.loops = List.copyOf(loops);
 		this.context = context;
-		this.bound = bound;
-		this.registration = registration;
 		this.onStop = onStop;
 	}
 
@@ -68,50 +58,26 @@ final class TcpGatewayListener implements GatewayListener {
 
 	@Override
 	public int awaitBound(Duration timeout) {
-		try {
-			return this.bound.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		int port = -1;
+		for (LoopServer loop : this.loops) {
+			port = loop.awaitBound(timeout, this.describe);
 		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException(describe() + " cannot listen: " + ex.getCause().getMessage(), ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException(describe() + " did not start listening within " + timeout, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(describe() + " was interrupted while binding", ex);
-		}
-	}
-
-	private String describe() {
-		return "Listener '" + this.name + "' (tcp, port " + this.settings.getPort() + ", bind address "
-				+ ((this.settings.getBindAddress() != null) ? this.settings.getBindAddress() : "*") + ")";
+		return port;
 	}
 
 	@Override
 	public boolean isListening() {
-		return this.factory.isListening();
+		return this.loops.stream().allMatch((loop) -> loop.factory().isListening());
 	}
 
 	@Override
 	public int port() {
-		return this.factory.isListening() ? this.factory.getPort() : -1;
+		return isListening() ? this.loops.get(0).factory().getPort() : -1;
 	}
 
 	@Override
 	public String downReason() {
-		if (this.factory.isListening()) {
-			return null;
-		}
-		if (this.bound.isCompletedExceptionally()) {
-			try {
-				this.bound.join();
-			}
-			catch (CompletionException ex) {
-				return "failed: " + ex.getCause().getMessage();
-			}
-		}
-		return this.bound.isDone() ? "stopped" : "starting";
+		return this.loops.stream().map(LoopServer::downReason).filter(Objects::nonNull).findFirst().orElse(null);
 	}
 
 	@Override
@@ -142,7 +108,7 @@ final class TcpGatewayListener implements GatewayListener {
 	@Override
 	public void stop(Duration timeout) {
 		// New clients are refused; open connections are still read and answered until the drain ends.
-		this.factory.stopAccepting();
+		this.loops.forEach((loop) -> loop.factory().stopAccepting());
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!drained() && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -150,9 +116,7 @@ final class TcpGatewayListener implements GatewayListener {
 		if (!drained()) {
 			logger.warn("Listener '{}' (tcp): closing with replies still queued after {}", this.name, timeout);
 		}
-		// Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id.
-		this.registration.destroy();
-		this.factory.stop();
+		this.loops.forEach(LoopServer::stop);
 		this.context.flusher().stop();
 		this.context.metrics().close();
 		this.onStop.run();

@@ -1,10 +1,10 @@
 package dev.socketgateway.tcp;
 
 import java.nio.ByteBuffer;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.socketgateway.actuate.ListenerMetrics;
@@ -27,7 +27,7 @@ final class TcpListenerContext {
 	/** How long a client gets to read its last replies before a closing connection is dropped. */
 	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
-	/** One read buffer per loop thread rather than per connection: 10,000 idle clients cost no buffers. */
+	/** One read buffer per event loop rather than per connection: 10,000 idle clients cost no buffers. */
 	private static final ThreadLocal<ByteBuffer> READ_BUFFER =
 			ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER_BYTES));
 
@@ -48,10 +48,11 @@ final class TcpListenerContext {
 
 	private final ListenerMetrics metrics;
 
-	/** The connection factory's selector, so that a closing connection can drop its read interest. */
-	private volatile Selector readSelector;
 
 	private final AtomicLong connectionIds = new AtomicLong();
+
+	/** Connections admitted and not yet closed; exact across the listener's event loops. */
+	private final AtomicInteger admitted = new AtomicInteger();
 
 	private final ThrottledWarnings warnings =
 			new ThrottledWarnings(LoggerFactory.getLogger(GatewayConnection.class), Duration.ofSeconds(1));
@@ -87,14 +88,6 @@ final class TcpListenerContext {
 		return this.flusher;
 	}
 
-	Selector readSelector() {
-		return this.readSelector;
-	}
-
-	void readSelector(Selector selector) {
-		this.readSelector = selector;
-	}
-
 	ListenerMetrics metrics() {
 		return this.metrics;
 	}
@@ -113,6 +106,19 @@ final class TcpListenerContext {
 
 	int maxConnections() {
 		return this.settings.getMaxConnections();
+	}
+
+	/** @return false, admitting nothing, when max-connections are already open */
+	boolean admit() {
+		if (this.admitted.incrementAndGet() > this.settings.getMaxConnections()) {
+			this.admitted.decrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	void release() {
+		this.admitted.decrementAndGet();
 	}
 
 	/** @return the banner bytes in the listener's charset, or null when there is none */

@@ -1,18 +1,27 @@
 package dev.socketgateway.tcp;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
+import dev.socketgateway.config.FlowMetrics;
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
 import dev.socketgateway.config.ListenerRegistrar;
 import dev.socketgateway.transform.UppercaseTransformer;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
@@ -20,16 +29,19 @@ import org.springframework.integration.dsl.context.IntegrationFlowContext.Integr
 import org.springframework.integration.ip.dsl.Tcp;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
+import org.springframework.integration.transformer.Transformer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds one flow per TCP listener: inbound channel adapter, uppercase transformer, outbound channel
- * adapter writing back to the same connection. The adapters collaborate through one NIO server
- * connection factory, which runs on two threads: its event loop and a write flusher.
+ * Builds each TCP listener: one flow per event loop, reading inbound channel adapter → uppercase
+ * transformer → outbound channel adapter writing back to the same connection. The adapters of a flow
+ * collaborate through one NIO server connection factory; the loops share the port through SO_REUSEPORT.
  */
 @Component
 class TcpListenerRegistrar implements ListenerRegistrar {
+
+	private static final Logger logger = LoggerFactory.getLogger(TcpListenerRegistrar.class);
 
 	private final IntegrationFlowContext flows;
 
@@ -39,15 +51,24 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 
 	private final MeterRegistry meters;
 
+	private final GatewayProperties properties;
+
+	private final ApplicationContext applicationContext;
+
+	/** Stateless, so one serves every listener. */
+	private static final GatewayMessageMapper MAPPER = new GatewayMessageMapper();
+
 	/** Binding outcome per factory; the NIO server binds on its own thread and reports through events. */
 	private final Map<Object, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
 
 	TcpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler,
-			MeterRegistry meters) {
+			MeterRegistry meters, GatewayProperties properties, ApplicationContext context) {
 		this.flows = flows;
 		this.uppercase = uppercase;
 		this.scheduler = scheduler;
 		this.meters = meters;
+		this.properties = properties;
+		this.applicationContext = context;
 	}
 
 	@Override
@@ -57,41 +78,98 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 
 	@Override
 	public GatewayListener start(String name, GatewayProperties.Listener settings) {
+		String describe = "Listener '" + name + "' (tcp, port " + settings.getPort() + ", bind address "
+				+ ((settings.getBindAddress() != null) ? settings.getBindAddress() : "*") + ")";
+		int loops = eventLoops(name, settings);
+		if (loops > 1) {
+			probe(settings, describe);
+		}
 		WriteFlusher flusher = new WriteFlusher(name);
 		TcpListenerContext context = new TcpListenerContext(name, settings,
 				this.uppercase.forCharset(settings.getCharset()), flusher, this.meters);
-		GatewayServerConnectionFactory factory = connectionFactory(settings, context, new EventLoop(name + "-tcp-loop"));
-		CompletableFuture<Integer> bound = new CompletableFuture<>();
-		this.binding.put(factory, bound);
-
-		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
-				.transform(byte[].class, context.metrics().timed(context.converter()::uppercase))
-				.handle(Tcp.outboundAdapter(factory))
-				.get();
 		flusher.start();
-		IntegrationFlowRegistration registration = this.flows.registration(flow)
-				.id("gateway." + name)
-				.addBean("gateway." + name + ".connectionFactory", factory)
-				.register();
+		List<LoopServer> servers = new ArrayList<>(loops);
+		try {
+			servers.add(startLoop(context, 0, settings.getPort(), loops > 1));
+			if (loops > 1) {
+				// The first loop learns the port (it may be ephemeral); the others join it there.
+				int port = servers.get(0).awaitBound(this.properties.getStartupTimeout(), describe);
+				for (int i = 1; i < loops; i++) {
+					servers.add(startLoop(context, i, port, true));
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			servers.forEach(LoopServer::stop);
+			flusher.stop();
+			throw ex;
+		}
 		ScheduledFuture<?> reaper = IdleReaper.schedule(this.scheduler, context);
-		return new TcpGatewayListener(name, settings, factory, context, bound, registration, () -> {
+		return new TcpGatewayListener(name, settings, describe, servers, context, () -> {
 			reaper.cancel(false);
-			this.binding.remove(factory);
+			servers.forEach((server) -> this.binding.remove(server.factory()));
 		});
 	}
 
-	private static GatewayServerConnectionFactory connectionFactory(GatewayProperties.Listener settings,
-			TcpListenerContext context, EventLoop loop) {
-		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(settings.getPort(), context);
+	private static int eventLoops(String name, GatewayProperties.Listener settings) {
+		int loops = settings.effectiveEventLoops();
+		if (loops > 1 && !ReusePortSocketSupport.supported()) {
+			logger.warn("Listener '{}': SO_REUSEPORT is not available on this platform; running one event loop", name);
+			return 1;
+		}
+		return loops;
+	}
+
+	/**
+	 * Sockets with SO_REUSEPORT share a port with any other such socket of the same user, another
+	 * instance of this service included. A plain bind first makes a busy port fail startup as it should.
+	 */
+	private static void probe(GatewayProperties.Listener settings, String describe) {
+		if (settings.getPort() == 0) {
+			return;
+		}
+		try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+			InetSocketAddress address = (settings.getBindAddress() != null)
+					? new InetSocketAddress(InetAddress.getByName(settings.getBindAddress()), settings.getPort())
+					: new InetSocketAddress(settings.getPort());
+			probe.bind(address);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(describe + " cannot listen: " + ex.getMessage(), ex);
+		}
+	}
+
+	private LoopServer startLoop(TcpListenerContext context, int index, int port, boolean reusePort) {
+		String name = context.name();
+		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(port);
+		GatewayProperties.Listener settings = context.settings();
 		factory.setBacklog(settings.getBacklog());
 		factory.setSoTcpNoDelay(true);
 		factory.setLookupHost(false);
-		factory.setTaskExecutor(loop);
-		factory.setTcpNioConnectionSupport(new GatewayConnectionSupport(context));
+		factory.setMapper(MAPPER);
+		factory.setTaskExecutor(new EventLoop(name + "-tcp-loop-" + index));
+		factory.setTcpNioConnectionSupport(new GatewayConnectionSupport(context, factory));
+		if (reusePort) {
+			factory.setTcpSocketSupport(new ReusePortSocketSupport());
+		}
 		if (settings.getBindAddress() != null) {
 			factory.setLocalAddress(settings.getBindAddress());
 		}
-		return factory;
+		CompletableFuture<Integer> bound = new CompletableFuture<>();
+		this.binding.put(factory, bound);
+
+		Transformer uppercase = context.metrics().timed(context.converter()::uppercase);
+		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
+				.transformWith((endpoint) -> endpoint.transformer(uppercase))
+				.handle(Tcp.outboundAdapter(factory))
+				.get();
+		String id = "gateway." + name + ".loop-" + index;
+		IntegrationFlowRegistration registration = this.flows.registration(flow)
+				.id(id)
+				.addBean(id + ".connectionFactory", factory)
+				.register();
+		FlowMetrics.withoutIntegrationTimers(this.applicationContext, id + ".");
+		return new LoopServer(factory, bound, registration);
 	}
 
 	@EventListener

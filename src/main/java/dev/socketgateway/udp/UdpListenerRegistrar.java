@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.socketgateway.actuate.ListenerMetrics;
+import dev.socketgateway.config.FlowMetrics;
 import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
@@ -12,9 +13,11 @@ import dev.socketgateway.transform.UppercaseTransformer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.transformer.Transformer;
 import org.springframework.messaging.MessagingException;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -33,10 +36,14 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 
 	private final MeterRegistry meters;
 
-	UdpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, MeterRegistry meters) {
+	private final ApplicationContext applicationContext;
+
+	UdpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, MeterRegistry meters,
+			ApplicationContext context) {
 		this.flows = flows;
 		this.uppercase = uppercase;
 		this.meters = meters;
+		this.applicationContext = context;
 	}
 
 	@Override
@@ -57,11 +64,13 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 		receiver.setTaskExecutor(receiveThread);
 		bindNow(name, settings, receiver);
 
+		Transformer uppercase = metrics.timed(this.uppercase.forCharset(settings.getCharset())::uppercase);
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-				.transform(byte[].class, metrics.timed(this.uppercase.forCharset(settings.getCharset())::uppercase))
+				.transformWith((endpoint) -> endpoint.transformer(uppercase))
 				.handle(new DatagramReplier(receiver, metrics))
 				.get();
 		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();
+		FlowMetrics.withoutIntegrationTimers(this.applicationContext, "gateway." + name + ".");
 		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration, peers, metrics);
 	}
 
