@@ -1,8 +1,8 @@
 package dev.socketgateway.udp;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.SocketAddress;
-import java.net.URISyntaxException;
 
 import dev.socketgateway.actuate.ListenerMetrics;
 
@@ -13,29 +13,36 @@ import org.springframework.messaging.Message;
 
 /**
  * The UDP outbound channel adapter, sending each reply to the datagram's sender from the listener's own
- * socket, and counting what it sent.
+ * socket, and counting what it sent. The packet is built here rather than through the adapter's two
+ * expressions (destination, socket), which cost a tenth of the answering thread's time.
  */
 final class DatagramReplier extends UnicastSendingMessageHandler {
+
+	private final DatagramReceiver receiver;
 
 	private final ListenerMetrics metrics;
 
 	DatagramReplier(DatagramReceiver receiver, ListenerMetrics metrics) {
+		// The same routing as the fast path below, for anything that calls the adapter's stock send.
 		super(new FunctionExpression<Message<?>>(
 				(message) -> message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class)));
 		setSocketExpression(new FunctionExpression<Message<?>>((message) -> receiver.getSocket()));
+		this.receiver = receiver;
 		this.metrics = metrics;
 	}
 
 	@Override
-	protected void convertAndSend(Message<?> message) throws IOException, URISyntaxException {
+	protected void convertAndSend(Message<?> message) throws IOException {
+		byte[] reply = (byte[]) message.getPayload();
+		SocketAddress sender = message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class);
 		try {
-			super.convertAndSend(message);
+			this.receiver.getSocket().send(new DatagramPacket(reply, reply.length, sender));
 		}
 		catch (IOException | RuntimeException ex) {
 			this.metrics.error("write-failed");
 			throw ex;
 		}
-		this.metrics.sent(((byte[]) message.getPayload()).length);
+		this.metrics.sent(reply.length);
 	}
 
 }
