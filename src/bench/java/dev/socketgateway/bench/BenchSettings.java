@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * The knobs, read from system properties so that {@code ./mvnw -Pbench verify -Dbench.seconds=3} reaches them.
  */
-record BenchSettings(int seconds, int warmupSeconds, int pacedSeconds, List<Scenario> scenarios) {
+record BenchSettings(int seconds, int warmupSeconds, int pacedSeconds, int rounds, List<Scenario> scenarios) {
 
 	static BenchSettings fromSystemProperties() {
-		return new BenchSettings(seconds("bench.seconds", 10, 1), seconds("bench.warmup", 3, 0),
-				seconds("bench.paced.seconds", 60, 1), scenarios(System.getProperty("bench.scenarios", "all")));
+		return new BenchSettings(seconds("bench.seconds", 8, 1), seconds("bench.warmup", 5, 0),
+				seconds("bench.paced.seconds", 60, 1), seconds("bench.rounds", 2, 1),
+				scenarios(System.getProperty("bench.scenarios", "all")));
 	}
 
 	private static int seconds(String property, int defaultValue, int minimum) {

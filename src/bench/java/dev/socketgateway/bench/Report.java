@@ -78,6 +78,7 @@ final class Report {
 		Map<String, Object> settingsJson = new LinkedHashMap<>();
 		settingsJson.put("warmupSeconds", settings.warmupSeconds());
 		settingsJson.put("measuredSeconds", settings.seconds());
+		settingsJson.put("rounds", settings.rounds());
 		settingsJson.put("pacedMeasuredSeconds", settings.pacedSeconds());
 		settingsJson.put("scenarios", settings.scenarios().stream().map(Scenario::name).toList());
 		settingsJson.put("loadGeneratorThreads", 1);

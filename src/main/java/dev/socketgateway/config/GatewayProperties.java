@@ -5,9 +5,12 @@ import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import dev.socketgateway.security.AllowList;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -80,6 +83,13 @@ public class GatewayProperties implements Validator {
 			String key = "listeners[" + name + "]";
 			if (listener.getProtocol() == null || listener.getPort() == null) {
 				return; // reported by the field constraints
+			}
+			try {
+				AllowList.of(listener.getAllowedCidrs());
+			}
+			catch (IllegalArgumentException ex) {
+				errors.rejectValue(key + ".allowed-cidrs", "gateway.allowed-cidrs",
+						"gateway.listeners." + name + ".allowed-cidrs: " + ex.getMessage());
 			}
 			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
@@ -226,6 +236,14 @@ public class GatewayProperties implements Validator {
 		private String quitCommand;
 
 		/**
+		 * Client addresses served, as IPv4 or IPv6 CIDR blocks (10.0.0.0/8, 2001:db8::/32, 127.0.0.1).
+		 * Empty allows every address. A TCP connection from elsewhere is closed before it is read; a
+		 * UDP datagram from elsewhere is dropped.
+		 */
+		@NotNull
+		private List<String> allowedCidrs = new ArrayList<>();
+
+		/**
 		 * Largest UDP datagram answered; a larger one is dropped and counted.
 		 */
 		@Min(0)
@@ -355,6 +373,14 @@ public class GatewayProperties implements Validator {
 
 		public void setQuitCommand(String quitCommand) {
 			this.quitCommand = (quitCommand == null || quitCommand.isBlank()) ? null : quitCommand.strip();
+		}
+
+		public List<String> getAllowedCidrs() {
+			return this.allowedCidrs;
+		}
+
+		public void setAllowedCidrs(List<String> allowedCidrs) {
+			this.allowedCidrs = allowedCidrs;
 		}
 
 		public int getMaxDatagramBytes() {

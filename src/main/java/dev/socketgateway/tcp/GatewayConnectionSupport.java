@@ -10,7 +10,7 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport
 
 /**
  * Makes the connection factory create {@link GatewayConnection}s for one listener, and enforces
- * max-connections where each connection is accepted.
+ * allowed-cidrs and max-connections where each connection is accepted, before anything is read.
  */
 final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 
@@ -27,11 +27,16 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 	@Override
 	public TcpNioConnection createNewConnection(SocketChannel socketChannel, boolean server, boolean lookupHost,
 			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
-		boolean refuse = !this.context.admit();
+		boolean allowed = this.context.allowList().allows(socketChannel.socket().getInetAddress());
+		boolean refuse = !allowed || !this.context.admit();
 		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
 				connectionFactoryName, this.context, this.factory, refuse);
-		if (refuse) {
-			refuse(connection, socketChannel);
+		if (!allowed) {
+			refuse(connection, socketChannel, "not-allowed", "address not in allowed-cidrs", null);
+		}
+		else if (refuse) {
+			refuse(connection, socketChannel, "max-connections",
+					"max-connections (" + this.context.maxConnections() + ") reached", this.context.busyMessage());
 		}
 		else if (this.context.banner() != null) {
 			connection.greet(this.context.banner());
@@ -43,14 +48,15 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 	 * The factory goes on to register the channel for reading, so it is not closed here; shutting its
 	 * input down makes it readable at once, and its first read closes it.
 	 */
-	private void refuse(GatewayConnection connection, SocketChannel channel) {
-		this.context.metrics().rejected("max-connections");
-		this.context.warnings().warn("Listener '{}' peer {}: max-connections ({}) reached; connection refused",
-				this.context.name(), connection.peer(), this.context.maxConnections());
+	private void refuse(GatewayConnection connection, SocketChannel channel, String reason, String why,
+			byte[] message) {
+		this.context.metrics().rejected(reason);
+		this.context.warnings().warn("Listener '{}' peer {}: {}; connection refused", this.context.name(),
+				connection.peer(), why);
 		try {
-			if (this.context.busyMessage() != null) {
-				ByteBuffer busy = this.context.newDecoder().encode(this.context.busyMessage());
-				channel.write(busy); // best effort: a short message fits an empty socket buffer
+			if (message != null) {
+				ByteBuffer framed = this.context.newDecoder().encode(message);
+				channel.write(framed); // best effort: a short message fits an empty socket buffer
 			}
 			channel.shutdownOutput();
 			channel.shutdownInput();

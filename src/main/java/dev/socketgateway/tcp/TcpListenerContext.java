@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.actuate.ThrottledWarnings;
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.security.AllowList;
 import dev.socketgateway.transform.CaseConverter;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,8 @@ final class TcpListenerContext {
 	/** Open connections of this listener; bounded by max-connections. */
 	private final Set<GatewayConnection> connections = ConcurrentHashMap.newKeySet();
 
+	private final AllowList allowList;
+
 	private final byte[] banner;
 
 	private final byte[] busyMessage;
@@ -64,6 +67,7 @@ final class TcpListenerContext {
 		this.settings = settings;
 		this.converter = converter;
 		this.flusher = flusher;
+		this.allowList = AllowList.of(settings.getAllowedCidrs());
 		this.banner = encode(settings.getBanner());
 		this.busyMessage = encode(settings.getBusyMessage());
 	}
@@ -102,6 +106,10 @@ final class TcpListenerContext {
 
 	int maxPendingWriteBytes() {
 		return this.settings.getMaxPendingWriteBytes();
+	}
+
+	AllowList allowList() {
+		return this.allowList;
 	}
 
 	int maxConnections() {

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.actuate.ThrottledWarnings;
+import dev.socketgateway.security.AllowList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	private final RecentPeers peers;
 
+	private final AllowList allowList;
+
 	/** Used by the one receiving thread only. */
 	private final DatagramPacket packet = new DatagramPacket(new byte[RECEIVE_BUFFER_BYTES], RECEIVE_BUFFER_BYTES);
 
@@ -52,13 +55,14 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	/** Held while a datagram is answered, so that stopping does not close the socket under a reply. */
 	private final ReentrantLock answering = new ReentrantLock();
 
-	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, ListenerMetrics metrics,
-			RecentPeers peers) {
+	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, AllowList allowList,
+			ListenerMetrics metrics, RecentPeers peers) {
 		super(port);
 		this.listenerName = listenerName;
 		this.maxDatagramBytes = maxDatagramBytes;
 		this.metrics = metrics;
 		this.peers = peers;
+		this.allowList = allowList;
 	}
 
 	@Override
@@ -72,6 +76,12 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	protected boolean asyncSendMessage(DatagramPacket datagram) {
 		SocketAddress sender = datagram.getSocketAddress();
 		int length = datagram.getLength();
+		if (!this.allowList.allows(datagram.getAddress())) {
+			this.metrics.rejected("not-allowed");
+			this.warnings.warn("Listener '{}' peer {}: address not in allowed-cidrs; datagram dropped",
+					this.listenerName, peer(sender));
+			return true;
+		}
 		this.peers.seen(sender);
 		this.metrics.received(length);
 		if (length > this.maxDatagramBytes) {

@@ -9,6 +9,7 @@ import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayProperties.Protocol;
 import dev.socketgateway.config.ListenerRegistrar;
+import dev.socketgateway.security.AllowList;
 import dev.socketgateway.transform.UppercaseTransformer;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +57,7 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 		RecentPeers peers = new RecentPeers();
 		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, "udp", peers::active);
 		DatagramReceiver receiver = new DatagramReceiver(name, settings.getPort(), settings.getMaxDatagramBytes(),
-				metrics, peers);
+				AllowList.of(settings.getAllowedCidrs()), metrics, peers);
 		if (settings.getBindAddress() != null) {
 			receiver.setLocalAddress(settings.getBindAddress());
 		}

@@ -107,6 +107,13 @@ class GatewayPropertiesTests {
 	}
 
 	@Test
+	void anAllowedCidrThatIsNotABlockFailsNamingTheKeyAndTheEntry() {
+		assertFailure("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000",
+				"gateway.listeners.a.allowed-cidrs=10.0.0.0/8,10.0.0.0/40")
+			.contains("gateway.listeners.a.allowed-cidrs").contains("10.0.0.0/40");
+	}
+
+	@Test
 	void oneListenerPerProtocolMayShareAPortAndEphemeralPortsNeverClash() {
 		this.runner.withPropertyValues("gateway.listeners.t.protocol=tcp", "gateway.listeners.t.port=7000",
 				"gateway.listeners.u.protocol=udp", "gateway.listeners.u.port=7000",
