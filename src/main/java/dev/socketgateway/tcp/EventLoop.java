@@ -42,9 +42,4 @@ final class EventLoop implements Executor {
 		}
 	}
 
-	/** Whether the caller is the loop thread. */
-	boolean inLoop() {
-		return Thread.currentThread() == this.loop;
-	}
-
 }

@@ -30,6 +30,9 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		return this.selector;
 	}
 
+	/** Set when binding failed: the factory stays down rather than try again on its next start. */
+	private volatile boolean bindFailed;
+
 	/** When the stock factory last swept its connection map. */
 	private long lastHarvest;
 
@@ -78,6 +81,26 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	public void stop() {
 		setActive(false);
 		super.stop();
+	}
+
+	/**
+	 * Both adapters start the factory. When the first start's bind fails, the loop thread stops the factory
+	 * and the second start would bind again on a new loop while the failed one is still unwinding; the
+	 * failure is already reported and fails startup, so the factory stays down instead.
+	 */
+	@Override
+	public void start() {
+		if (!this.bindFailed) {
+			super.start();
+		}
+	}
+
+	@Override
+	protected void publishServerExceptionEvent(Exception ex) {
+		if (!isListening()) {
+			this.bindFailed = true;
+		}
+		super.publishServerExceptionEvent(ex);
 	}
 
 }
