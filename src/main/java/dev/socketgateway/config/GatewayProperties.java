@@ -91,6 +91,7 @@ public class GatewayProperties implements Validator {
 				errors.rejectValue(key + ".allowed-cidrs", "gateway.allowed-cidrs",
 						"gateway.listeners." + name + ".allowed-cidrs: " + ex.getMessage());
 			}
+			validateSsl(name, listener, errors);
 			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
 						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
@@ -116,6 +117,23 @@ public class GatewayProperties implements Validator {
 			}
 			seen.put(name, listener);
 		});
+	}
+
+	private static void validateSsl(String name, Listener listener, Errors errors) {
+		Ssl ssl = listener.getSsl();
+		if (ssl == null) {
+			return;
+		}
+		String key = "listeners[" + name + "].ssl";
+		if (listener.getProtocol() == Protocol.UDP) {
+			errors.rejectValue(key, "gateway.ssl.udp", "gateway.listeners." + name
+					+ ".ssl: TLS is for TCP listeners only; remove it from this udp listener");
+		}
+		else if (ssl.getBundle() == null) {
+			errors.rejectValue(key + ".bundle", "gateway.ssl.bundle",
+					"gateway.listeners." + name + ".ssl.bundle must name an SSL bundle (spring.ssl.bundle.pem.<name> "
+							+ "or spring.ssl.bundle.jks.<name>)");
+		}
 	}
 
 	private static boolean clash(Listener listener, InetAddress address, Listener other) {
@@ -249,6 +267,12 @@ public class GatewayProperties implements Validator {
 		@Min(0)
 		@Max(65_527)
 		private int maxDatagramBytes = 65_507;
+
+		/**
+		 * TLS for a TCP listener; unset serves plain TCP.
+		 */
+		@Valid
+		private Ssl ssl;
 
 		public Protocol getProtocol() {
 			return this.protocol;
@@ -389,6 +413,67 @@ public class GatewayProperties implements Validator {
 
 		public void setMaxDatagramBytes(int maxDatagramBytes) {
 			this.maxDatagramBytes = maxDatagramBytes;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		public void setSsl(Ssl ssl) {
+			this.ssl = ssl;
+		}
+
+	}
+
+	/** TLS settings of a TCP listener. */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>)
+		 * holding the server key and certificate, and the certificates trusted for client authentication.
+		 * Its ciphers and enabled-protocols options apply when set.
+		 */
+		private String bundle;
+
+		/**
+		 * Whether clients authenticate with a certificate: none, want (asked for, optional) or need.
+		 */
+		@NotNull
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = (bundle == null || bundle.isBlank()) ? null : bundle.trim();
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	/** Whether a TLS listener asks its clients for a certificate. */
+	public enum ClientAuth {
+
+		/** No client certificate is asked for. */
+		NONE,
+
+		/** A client certificate is asked for; a client without one is still served. */
+		WANT,
+
+		/** A client without a trusted certificate fails the handshake. */
+		NEED;
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(java.util.Locale.ROOT);
 		}
 
 	}

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import javax.net.ssl.SSLException;
+
 import dev.socketgateway.config.ConnectionInfo;
 
 import org.slf4j.Logger;
@@ -90,6 +92,12 @@ final class GatewayConnection extends TcpNioConnection {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** The TLS side of this connection; null on a plain listener. */
+	private final TlsSession tls;
+
+	/** On a TLS connection, the banner waiting for the handshake to complete. */
+	private volatile byte[] banner;
+
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
 			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
 		super(channel, true, false, publisher, factoryName);
@@ -99,6 +107,8 @@ final class GatewayConnection extends TcpNioConnection {
 		this.decoder = context.newDecoder();
 		this.refused = refused;
 		this.id = context.nextConnectionId();
+		this.tls = (!refused && context.tls()) ? new TlsSession(context.newSslEngine(), this.writeLock, new TlsLink())
+				: null;
 		if (!refused) {
 			context.connections().add(this);
 			context.metrics().opened();
@@ -159,11 +169,19 @@ final class GatewayConnection extends TcpNioConnection {
 		try {
 			if (read < 0) {
 				this.inputEnded = true;
+				if (this.tls != null) {
+					this.tls.inputEnded();
+				}
 				this.decoder.endOfInput(this::dispatch);
 				closeAfterReplies(); // the client half-closed; it may still be reading
 				return true;
 			}
-			this.decoder.decode(buffer.flip(), this::dispatch);
+			if (this.tls == null) {
+				this.decoder.decode(buffer.flip(), this::dispatch);
+			}
+			else if (!readTls(buffer.flip())) {
+				return true;
+			}
 			if (this.quitting) {
 				closeAfterReplies();
 			}
@@ -172,6 +190,35 @@ final class GatewayConnection extends TcpNioConnection {
 			fail(ex);
 		}
 		return true;
+	}
+
+	/**
+	 * Unwraps records and answers their plaintext.
+	 * @return false if the session ended (close_notify or a TLS failure) and the connection is closing
+	 */
+	private boolean readTls(ByteBuffer records) {
+		try {
+			if (this.tls.receive(records)) {
+				return true;
+			}
+			this.inputEnded = true; // close_notify: the client sends nothing more
+			this.decoder.endOfInput(this::dispatch);
+		}
+		catch (SSLException ex) {
+			this.inputEnded = true;
+			if (this.tls.established()) {
+				this.context.metrics().error("malformed");
+				this.context.warnings().warn("Listener '{}' peer {}: TLS error: {}; closing connection",
+						this.context.name(), peer(), ex.getMessage());
+			}
+			else {
+				this.context.metrics().error("tls-handshake");
+				this.context.warnings().warn("Listener '{}' peer {}: TLS handshake failed: {}; closing connection",
+						this.context.name(), peer(), ex.getMessage());
+			}
+		}
+		closeAfterReplies();
+		return false;
 	}
 
 	private void dispatch(byte[] frame) {
@@ -215,9 +262,7 @@ final class GatewayConnection extends TcpNioConnection {
 					framing.getMessage());
 			if (framing.isTooLarge() && this.decoder instanceof LineDecoder line) {
 				try {
-					ByteBuffer error = line.tooLargeReply();
-					this.context.metrics().sentUnsolicited(error.remaining());
-					sendBytes(error);
+					this.context.metrics().sentUnsolicited(write(line.tooLargeReply()));
 				}
 				catch (WriteFailedException gone) {
 					return; // already closed
@@ -247,21 +292,57 @@ final class GatewayConnection extends TcpNioConnection {
 
 	@Override
 	public void send(Message<?> message) {
-		ByteBuffer reply = this.decoder.encode((byte[]) message.getPayload());
-		int length = reply.remaining();
-		sendBytes(reply);
+		int length = write(this.decoder.encode((byte[]) message.getPayload()));
 		this.messagesSent++;
 		this.context.metrics().sent(length);
 	}
 
-	/** Sends the banner; called once, before the connection is first read. */
+	/**
+	 * Sends the banner; called once, before the connection is first read. A TLS connection sends it once
+	 * its handshake completes.
+	 */
 	void greet(byte[] banner) {
-		ByteBuffer framed = this.decoder.encode(banner);
-		this.context.metrics().sentUnsolicited(framed.remaining());
-		sendBytes(framed);
+		if (this.tls != null) {
+			this.banner = banner;
+			return;
+		}
+		this.context.metrics().sentUnsolicited(write(this.decoder.encode(banner)));
+	}
+
+	/**
+	 * Sends framed plaintext, as TLS records on a TLS connection.
+	 * @return the bytes put on the wire (or queued for it)
+	 */
+	private int write(ByteBuffer plaintext) {
+		if (this.tls == null) {
+			int length = plaintext.remaining();
+			sendBytes(plaintext);
+			return length;
+		}
+		this.writeLock.lock();
+		try {
+			ByteBuffer records = this.tls.wrap(plaintext);
+			int length = records.remaining();
+			sendBytes(records);
+			return length;
+		}
+		catch (SSLException ex) {
+			logger.debug("Listener '{}' peer {}: TLS wrap failed: {}", this.context.name(), peer(), ex.toString());
+			this.context.metrics().error("write-failed");
+			close();
+			throw new WriteFailedException(ex);
+		}
+		finally {
+			this.writeLock.unlock();
+		}
 	}
 
 	private void sendBytes(ByteBuffer reply) {
+		sendBytes(reply, true);
+	}
+
+	/** @param counted whether a failed write counts as write-failed (not so for a best-effort close_notify) */
+	private void sendBytes(ByteBuffer reply, boolean counted) {
 		this.writeLock.lock();
 		try {
 			this.lastActivity = System.currentTimeMillis();
@@ -277,7 +358,9 @@ final class GatewayConnection extends TcpNioConnection {
 			}
 		}
 		catch (IOException ex) {
-			this.context.metrics().error("write-failed");
+			if (counted) {
+				this.context.metrics().error("write-failed");
+			}
 			close();
 			throw new WriteFailedException(ex);
 		}
@@ -339,6 +422,9 @@ final class GatewayConnection extends TcpNioConnection {
 	private void closeAfterReplies() {
 		this.writeLock.lock();
 		try {
+			if (this.tls != null) {
+				sendCloseNotify();
+			}
 			if (!this.pending.isEmpty() && this.channel.isOpen()) {
 				this.closeWhenFlushed = true;
 				this.closeDeadline = System.currentTimeMillis() + this.context.writeTimeout().toMillis();
@@ -350,6 +436,23 @@ final class GatewayConnection extends TcpNioConnection {
 			this.writeLock.unlock();
 		}
 		close();
+	}
+
+	/** Best effort, with the write lock held: close_notify, or the alert of a failed handshake. */
+	private void sendCloseNotify() {
+		if (!this.channel.isOpen()) {
+			return;
+		}
+		try {
+			ByteBuffer records = this.tls.close();
+			if (records.hasRemaining()) {
+				this.context.metrics().sentUnsolicited(records.remaining());
+				sendBytes(records, false);
+			}
+		}
+		catch (SSLException | WriteFailedException ex) {
+			logger.debug("Listener '{}' peer {}: close_notify not sent: {}", this.context.name(), peer(), ex.toString());
+		}
 	}
 
 	private void stopReading() {
@@ -416,6 +519,32 @@ final class GatewayConnection extends TcpNioConnection {
 
 	long id() {
 		return this.id;
+	}
+
+	/** How the TLS session reaches this connection. */
+	private final class TlsLink implements TlsSession.Link {
+
+		@Override
+		public void send(ByteBuffer records) {
+			GatewayConnection.this.context.metrics().sentUnsolicited(records.remaining());
+			sendBytes(records);
+		}
+
+		@Override
+		public void received(ByteBuffer plaintext) {
+			GatewayConnection.this.decoder.decode(plaintext, GatewayConnection.this::dispatch);
+		}
+
+		@Override
+		public void established() {
+			byte[] greeting = GatewayConnection.this.banner;
+			if (greeting != null) {
+				GatewayConnection.this.banner = null;
+				GatewayConnection.this.context.metrics()
+					.sentUnsolicited(write(GatewayConnection.this.decoder.encode(greeting)));
+			}
+		}
+
 	}
 
 	ConnectionInfo info() {

@@ -54,7 +54,7 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 		this.context.warnings().warn("Listener '{}' peer {}: {}; connection refused", this.context.name(),
 				connection.peer(), why);
 		try {
-			if (message != null) {
+			if (message != null && !this.context.tls()) { // a TLS client could not read it
 				ByteBuffer framed = this.context.newDecoder().encode(message);
 				channel.write(framed); // best effort: a short message fits an empty socket buffer
 			}

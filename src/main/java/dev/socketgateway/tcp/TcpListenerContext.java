@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
 import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.actuate.ThrottledWarnings;
 import dev.socketgateway.config.GatewayProperties;
@@ -15,6 +18,9 @@ import dev.socketgateway.transform.CaseConverter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
 
 /**
  * What every connection of one TCP listener shares, built once when the listener starts so that nothing
@@ -51,6 +57,12 @@ final class TcpListenerContext {
 
 	private final ListenerMetrics metrics;
 
+	/** Built once from the listener's SSL bundle; null on a plain listener. */
+	private final SSLContext sslContext;
+
+	private final SslOptions sslOptions;
+
+	private final GatewayProperties.ClientAuth clientAuth;
 
 	private final AtomicLong connectionIds = new AtomicLong();
 
@@ -60,7 +72,11 @@ final class TcpListenerContext {
 	private final ThrottledWarnings warnings =
 			new ThrottledWarnings(LoggerFactory.getLogger(GatewayConnection.class), Duration.ofSeconds(1));
 
-	TcpListenerContext(String name, GatewayProperties.Listener settings, CaseConverter converter,
+	/**
+	 * @param ssl the listener's SSL bundle, or null for plain TCP
+	 * @throws IllegalStateException naming the bundle key if the bundle's key material cannot be used
+	 */
+	TcpListenerContext(String name, GatewayProperties.Listener settings, SslBundle ssl, CaseConverter converter,
 			WriteFlusher flusher, MeterRegistry registry) {
 		this.name = name;
 		this.metrics = new ListenerMetrics(registry, name, "tcp", this.connections::size);
@@ -70,6 +86,22 @@ final class TcpListenerContext {
 		this.allowList = AllowList.of(settings.getAllowedCidrs());
 		this.banner = encode(settings.getBanner());
 		this.busyMessage = encode(settings.getBusyMessage());
+		this.sslContext = (ssl != null) ? sslContext(name, settings, ssl) : null;
+		this.sslOptions = (ssl != null) ? ssl.getOptions() : SslOptions.NONE;
+		this.clientAuth = (ssl != null) ? settings.getSsl().getClientAuth() : GatewayProperties.ClientAuth.NONE;
+		if (ssl != null) {
+			newSslEngine(); // fails startup on ciphers or protocols the JVM does not know
+		}
+	}
+
+	private static SSLContext sslContext(String name, GatewayProperties.Listener settings, SslBundle ssl) {
+		try {
+			return ssl.createSslContext();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("gateway.listeners." + name + ".ssl.bundle '" + settings.getSsl().getBundle()
+					+ "' cannot be used: " + ex.getMessage(), ex);
+		}
 	}
 
 	private byte[] encode(String text) {
@@ -161,6 +193,35 @@ final class TcpListenerContext {
 
 	Set<GatewayConnection> connections() {
 		return this.connections;
+	}
+
+	/** Whether this listener speaks TLS. */
+	boolean tls() {
+		return this.sslContext != null;
+	}
+
+	/** A server-mode engine for one TLS connection, with the bundle's ciphers and protocols and client-auth. */
+	SSLEngine newSslEngine() {
+		SSLEngine engine = this.sslContext.createSSLEngine();
+		engine.setUseClientMode(false);
+		try {
+			if (this.sslOptions.getCiphers() != null) {
+				engine.setEnabledCipherSuites(this.sslOptions.getCiphers());
+			}
+			if (this.sslOptions.getEnabledProtocols() != null) {
+				engine.setEnabledProtocols(this.sslOptions.getEnabledProtocols());
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("gateway.listeners." + this.name + ".ssl.bundle '"
+					+ this.settings.getSsl().getBundle() + "': " + ex.getMessage(), ex);
+		}
+		switch (this.clientAuth) {
+			case NEED -> engine.setNeedClientAuth(true);
+			case WANT -> engine.setWantClientAuth(true);
+			case NONE -> engine.setWantClientAuth(false);
+		}
+		return engine;
 	}
 
 	/** The calling thread's read buffer, emptied. */

@@ -21,6 +21,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -55,6 +59,8 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 
 	private final ApplicationContext applicationContext;
 
+	private final ObjectProvider<SslBundles> sslBundles;
+
 	/** Stateless, so one serves every listener. */
 	private static final GatewayMessageMapper MAPPER = new GatewayMessageMapper();
 
@@ -62,13 +68,15 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 	private final Map<Object, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
 
 	TcpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler,
-			MeterRegistry meters, GatewayProperties properties, ApplicationContext context) {
+			MeterRegistry meters, GatewayProperties properties, ApplicationContext context,
+			ObjectProvider<SslBundles> sslBundles) {
 		this.flows = flows;
 		this.uppercase = uppercase;
 		this.scheduler = scheduler;
 		this.meters = meters;
 		this.properties = properties;
 		this.applicationContext = context;
+		this.sslBundles = sslBundles;
 	}
 
 	@Override
@@ -84,9 +92,17 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 		if (loops > 1) {
 			probe(settings, describe);
 		}
+		SslBundle ssl = sslBundle(name, settings);
 		WriteFlusher flusher = new WriteFlusher(name);
-		TcpListenerContext context = new TcpListenerContext(name, settings,
-				this.uppercase.forCharset(settings.getCharset()), flusher, this.meters);
+		TcpListenerContext context;
+		try {
+			context = new TcpListenerContext(name, settings, ssl, this.uppercase.forCharset(settings.getCharset()),
+					flusher, this.meters);
+		}
+		catch (RuntimeException ex) {
+			flusher.stop();
+			throw ex;
+		}
 		flusher.start();
 		List<LoopServer> servers = new ArrayList<>(loops);
 		try {
@@ -109,6 +125,29 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 			reaper.cancel(false);
 			servers.forEach((server) -> this.binding.remove(server.factory()));
 		});
+	}
+
+	/**
+	 * The listener's SSL bundle, or null for plain TCP.
+	 * @throws IllegalStateException naming the key if there is no such bundle
+	 */
+	private SslBundle sslBundle(String name, GatewayProperties.Listener settings) {
+		if (settings.getSsl() == null) {
+			return null;
+		}
+		String bundle = settings.getSsl().getBundle();
+		String problem = "gateway.listeners." + name + ".ssl.bundle: there is no SSL bundle named '" + bundle
+				+ "'; declare it as spring.ssl.bundle.pem." + bundle + " or spring.ssl.bundle.jks." + bundle;
+		SslBundles bundles = this.sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new IllegalStateException(problem);
+		}
+		try {
+			return bundles.getBundle(bundle);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new IllegalStateException(problem, ex);
+		}
 	}
 
 	private static int eventLoops(String name, GatewayProperties.Listener settings) {
