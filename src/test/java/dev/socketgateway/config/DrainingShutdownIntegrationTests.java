@@ -1,0 +1,51 @@
+package dev.socketgateway.config;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.socketgateway.SocketGatewayApplication;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static dev.socketgateway.GatewayClients.exchange;
+import static dev.socketgateway.GatewayClients.send;
+import static dev.socketgateway.GatewayClients.tcp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Shutdown turns readiness DOWN while the listeners still accept, so a load balancer stops sending before
+ * anything is refused; then requests already received are answered and connections closed.
+ */
+class DrainingShutdownIntegrationTests {
+
+	@Test
+	void readinessTurnsDownWhileListenersStillAcceptThenInFlightRequestsAreAnswered() throws IOException {
+		List<String> seen = new ArrayList<>();
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SocketGatewayApplication.class)
+			.run("--server.port=0", "--gateway.listeners.tcp.port=0", "--gateway.listeners.udp.port=0");
+		GatewayLifecycle lifecycle = context.getBean(GatewayLifecycle.class);
+		context.addApplicationListener((ApplicationListener<AvailabilityChangeEvent<?>>) (event) -> {
+			if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
+				seen.add("readiness down, tcp listening=" + lifecycle.listener("tcp").isListening());
+			}
+		});
+		try (Socket client = tcp(lifecycle.listener("tcp").port())) {
+			assertThat(exchange(client, "before")).isEqualTo("BEFORE");
+			send(client, "in flight".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			context.close();
+			assertThat(new String(client.getInputStream().readNBytes(9), java.nio.charset.StandardCharsets.US_ASCII))
+				.isEqualTo("IN FLIGHT");
+			assertThat(client.getInputStream().read()).as("closed after the drain").isEqualTo(-1);
+		}
+		assertThat(seen).containsExactly("readiness down, tcp listening=true");
+		assertThat(lifecycle.listener("tcp").isListening()).isFalse();
+	}
+
+}
