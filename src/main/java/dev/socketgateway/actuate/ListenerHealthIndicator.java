@@ -29,7 +29,7 @@ final class ListenerHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("protocol", this.settings.getProtocol().toString())
-			.withDetail("bindAddress", (this.settings.getBindAddress() != null) ? this.settings.getBindAddress() : "*")
+			.withDetail("bindAddress", this.settings.bindAddressOrAny())
 			.withDetail("charset", this.settings.getCharset().name());
 		if (this.settings.getProtocol() == GatewayProperties.Protocol.TCP) {
 			builder.withDetail("framing", this.settings.getFraming().toString());

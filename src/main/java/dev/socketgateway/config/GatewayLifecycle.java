@@ -72,7 +72,7 @@ public class GatewayLifecycle implements SmartLifecycle {
 			try {
 				int port = listener.awaitBound(this.properties.getStartupTimeout());
 				logger.info("Listener '{}' ({}) listening on {} port {}", listener.name(), listener.protocol(),
-						(listener.settings().getBindAddress() != null) ? listener.settings().getBindAddress() : "*",
+						listener.settings().bindAddressOrAny(),
 						port);
 			}
 			catch (IllegalStateException ex) {

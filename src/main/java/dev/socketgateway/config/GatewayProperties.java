@@ -302,6 +302,17 @@ public class GatewayProperties implements Validator {
 			return this.bindAddress;
 		}
 
+		/** The bind address as operators read it: {@code *} for every interface. */
+		public String bindAddressOrAny() {
+			return (this.bindAddress != null) ? this.bindAddress : "*";
+		}
+
+		/** How log lines and startup failures name this listener: name, protocol, port and address. */
+		public String describe(String name) {
+			return "Listener '" + name + "' (" + this.protocol + ", port " + this.port + ", bind address "
+					+ bindAddressOrAny() + ")";
+		}
+
 		public void setBindAddress(String bindAddress) {
 			this.bindAddress = (bindAddress == null || bindAddress.isBlank()) ? null : bindAddress.trim();
 		}

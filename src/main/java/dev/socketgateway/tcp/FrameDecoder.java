@@ -18,4 +18,12 @@ interface FrameDecoder {
 	/** Frames a reply to the message most recently handed out. */
 	ByteBuffer encode(byte[] reply);
 
+	/**
+	 * What to send before closing a connection whose frame is over the limit, or null for nothing: a
+	 * framing meant for people at a terminal says why; a binary framing just closes.
+	 */
+	default ByteBuffer tooLargeReply() {
+		return null;
+	}
+
 }

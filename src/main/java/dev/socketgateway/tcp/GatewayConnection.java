@@ -260,9 +260,10 @@ final class GatewayConnection extends TcpNioConnection {
 		if (framing != null) {
 			this.context.warnings().warn("Listener '{}' peer {}: {}, closing connection", this.context.name(), peer(),
 					framing.getMessage());
-			if (framing.isTooLarge() && this.decoder instanceof LineDecoder line) {
+			ByteBuffer notice = framing.isTooLarge() ? this.decoder.tooLargeReply() : null;
+			if (notice != null) {
 				try {
-					this.context.metrics().sentUnsolicited(write(line.tooLargeReply()));
+					this.context.metrics().sentUnsolicited(write(notice));
 				}
 				catch (WriteFailedException gone) {
 					return; // already closed

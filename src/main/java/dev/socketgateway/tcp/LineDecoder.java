@@ -82,7 +82,8 @@ final class LineDecoder extends BufferingDecoder {
 	}
 
 	/** Sent before closing a connection whose line is too long, so a person at a terminal sees why. */
-	ByteBuffer tooLargeReply() {
+	@Override
+	public ByteBuffer tooLargeReply() {
 		return encode(("ERROR frame exceeds " + this.maxFrameBytes + " bytes").getBytes(this.charset));
 	}
 

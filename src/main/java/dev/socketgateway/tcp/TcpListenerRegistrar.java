@@ -86,8 +86,7 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 
 	@Override
 	public GatewayListener start(String name, GatewayProperties.Listener settings) {
-		String describe = "Listener '" + name + "' (tcp, port " + settings.getPort() + ", bind address "
-				+ ((settings.getBindAddress() != null) ? settings.getBindAddress() : "*") + ")";
+		String describe = settings.describe(name);
 		int loops = eventLoops(name, settings);
 		if (loops > 1) {
 			probe(settings, describe);

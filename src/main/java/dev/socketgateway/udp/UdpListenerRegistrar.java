@@ -82,9 +82,7 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 		}
 		catch (MessagingException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			throw new IllegalStateException("Listener '" + name + "' (udp, port " + settings.getPort()
-					+ ", bind address " + ((settings.getBindAddress() != null) ? settings.getBindAddress() : "*")
-					+ ") cannot listen: " + cause.getMessage(), cause);
+			throw new IllegalStateException(settings.describe(name) + " cannot listen: " + cause.getMessage(), cause);
 		}
 	}
 
