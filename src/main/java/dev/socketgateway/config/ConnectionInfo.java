@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param remoteAddress the client's address
  * @param remotePort the client's port
  * @param openedAt when it was accepted
- * @param lastActivity when it last received or sent
+ * @param lastActivity when bytes last arrived (its replies are written at once after)
  * @param bytesReceived bytes read, framing included
  * @param bytesSent bytes written or queued, framing included
  * @param messagesReceived messages framed

@@ -77,6 +77,11 @@ final class GatewayConnection extends TcpNioConnection {
 
 	private final long openedAt = System.currentTimeMillis();
 
+	/**
+	 * When bytes last arrived (or the connection opened). Every write answers a read or the accept and
+	 * happens on its thread right after it, so this also covers the replies without a second clock read
+	 * per message.
+	 */
 	private volatile long lastActivity = this.openedAt;
 
 	/** Written by one reader at a time; volatile so the connections endpoint sees current values. */
@@ -346,7 +351,6 @@ final class GatewayConnection extends TcpNioConnection {
 	private void sendBytes(ByteBuffer reply, boolean counted) {
 		this.writeLock.lock();
 		try {
-			this.lastActivity = System.currentTimeMillis();
 			this.bytesSent += reply.remaining();
 			if (!this.pending.isEmpty()) {
 				enqueue(reply);
