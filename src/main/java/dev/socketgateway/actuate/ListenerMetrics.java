@@ -23,7 +23,7 @@ public final class ListenerMetrics {
 
 	/** The reasons of {@code gateway.errors} on TCP listeners; see the README's metrics table. */
 	static final String[] TCP_ERRORS = { "frame-too-large", "malformed", "idle-timeout", "write-failed", "reset",
-			"tls-handshake" };
+			"tls-handshake", "proxy-header" };
 
 	/** The reasons of {@code gateway.errors} on UDP listeners. */
 	static final String[] UDP_ERRORS = { "datagram-too-large", "write-failed" };

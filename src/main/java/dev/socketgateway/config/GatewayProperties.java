@@ -84,14 +84,9 @@ public class GatewayProperties implements Validator {
 			if (listener.getProtocol() == null || listener.getPort() == null) {
 				return; // reported by the field constraints
 			}
-			try {
-				AllowList.of(listener.getAllowedCidrs());
-			}
-			catch (IllegalArgumentException ex) {
-				errors.rejectValue(key + ".allowed-cidrs", "gateway.allowed-cidrs",
-						"gateway.listeners." + name + ".allowed-cidrs: " + ex.getMessage());
-			}
+			validateCidrs(name, "allowed-cidrs", listener.getAllowedCidrs(), errors);
 			validateSsl(name, listener, errors);
+			validateProxy(name, listener, errors);
 			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
 						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
@@ -117,6 +112,33 @@ public class GatewayProperties implements Validator {
 			}
 			seen.put(name, listener);
 		});
+	}
+
+	private static void validateCidrs(String name, String property, List<String> cidrs, Errors errors) {
+		try {
+			AllowList.of(cidrs);
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("listeners[" + name + "]." + property, "gateway." + property,
+					"gateway.listeners." + name + "." + property + ": " + ex.getMessage());
+		}
+	}
+
+	private static void validateProxy(String name, Listener listener, Errors errors) {
+		String key = "listeners[" + name + "]";
+		validateCidrs(name, "proxy-trusted-cidrs", listener.getProxyTrustedCidrs(), errors);
+		if (listener.getProxyProtocol() == null || listener.getProxyProtocol() == ProxyProtocol.OFF) {
+			return;
+		}
+		if (listener.getProtocol() == Protocol.UDP) {
+			errors.rejectValue(key + ".proxy-protocol", "gateway.proxy-protocol.udp", "gateway.listeners." + name
+					+ ".proxy-protocol: PROXY protocol is for TCP listeners only; remove it from this udp listener");
+		}
+		Duration timeout = listener.getProxyHeaderTimeout();
+		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+			errors.rejectValue(key + ".proxy-header-timeout", "gateway.proxy-header-timeout",
+					"gateway.listeners." + name + ".proxy-header-timeout must be positive");
+		}
 	}
 
 	private static void validateSsl(String name, Listener listener, Errors errors) {
@@ -273,6 +295,29 @@ public class GatewayProperties implements Validator {
 		 */
 		@Valid
 		private Ssl ssl;
+
+		/**
+		 * PROXY protocol (v1 text or v2 binary, as HAProxy, nginx, Envoy and cloud load balancers send it)
+		 * on a TCP listener: off, optional (a connection without a header is served as plain) or
+		 * required. The client address in the header then replaces the balancer's in logs, the
+		 * connections endpoint and the allowed-cidrs check.
+		 */
+		@NotNull
+		private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+
+		/**
+		 * Peers that may send a PROXY header, as CIDR blocks: the load balancers. Empty trusts every peer
+		 * (a WARN at startup says so). A header from any other peer closes the connection.
+		 */
+		@NotNull
+		private List<String> proxyTrustedCidrs = new ArrayList<>();
+
+		/**
+		 * How long a new connection has to deliver its whole PROXY header. Under optional, a connection
+		 * that sends nothing for this long is served as plain (and gets the banner).
+		 */
+		@NotNull
+		private Duration proxyHeaderTimeout = Duration.ofSeconds(5);
 
 		public Protocol getProtocol() {
 			return this.protocol;
@@ -434,6 +479,30 @@ public class GatewayProperties implements Validator {
 			this.ssl = ssl;
 		}
 
+		public ProxyProtocol getProxyProtocol() {
+			return this.proxyProtocol;
+		}
+
+		public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+			this.proxyProtocol = proxyProtocol;
+		}
+
+		public List<String> getProxyTrustedCidrs() {
+			return this.proxyTrustedCidrs;
+		}
+
+		public void setProxyTrustedCidrs(List<String> proxyTrustedCidrs) {
+			this.proxyTrustedCidrs = proxyTrustedCidrs;
+		}
+
+		public Duration getProxyHeaderTimeout() {
+			return this.proxyHeaderTimeout;
+		}
+
+		public void setProxyHeaderTimeout(Duration proxyHeaderTimeout) {
+			this.proxyHeaderTimeout = proxyHeaderTimeout;
+		}
+
 	}
 
 	/** TLS settings of a TCP listener. */
@@ -481,6 +550,25 @@ public class GatewayProperties implements Validator {
 
 		/** A client without a trusted certificate fails the handshake. */
 		NEED;
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/** Whether a TCP listener expects a PROXY protocol header before the client's bytes. */
+	public enum ProxyProtocol {
+
+		/** No header is expected; bytes that look like one are the client's data. */
+		OFF,
+
+		/** A header is read if the connection starts with one; otherwise it is served as plain. */
+		OPTIONAL,
+
+		/** A connection that does not start with a header is closed. */
+		REQUIRED;
 
 		@Override
 		public String toString() {

@@ -1,12 +1,8 @@
 package dev.socketgateway.security;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The client addresses a listener serves, as CIDR blocks for IPv4 and IPv6. An empty list allows every
@@ -72,27 +68,12 @@ public final class AllowList {
 
 	private record Block(byte[] network, int prefix) {
 
-		private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
-		private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]+");
-
 		static Block parse(String cidr) {
 			String text = cidr.strip();
 			int slash = text.indexOf('/');
-			String host = (slash < 0) ? text : text.substring(0, slash);
-			if (!IPV4.matcher(host).matches() && !(host.contains(":") && IPV6.matcher(host).matches())) {
+			InetAddress address = IpLiteral.parse((slash < 0) ? text : text.substring(0, slash));
+			if (address == null) {
 				throw new IllegalArgumentException("'" + cidr + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
-			}
-			InetAddress address;
-			try {
-				// A literal address only: getByName on a literal does no lookup.
-				address = InetAddress.getByName(host);
-			}
-			catch (UnknownHostException ex) {
-				throw new IllegalArgumentException("'" + cidr + "' is not a CIDR block such as 10.0.0.0/8 or ::1/128");
-			}
-			if (!(address instanceof Inet4Address || address instanceof Inet6Address)) {
-				throw new IllegalArgumentException("'" + cidr + "' is not an IP address");
 			}
 			byte[] network = unmapped(address.getAddress());
 			int bits = network.length * 8;

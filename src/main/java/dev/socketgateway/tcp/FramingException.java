@@ -6,7 +6,7 @@ package dev.socketgateway.tcp;
  */
 class FramingException extends RuntimeException {
 
-	/** Metric and log reason: frame-too-large or malformed. */
+	/** Metric and log reason: frame-too-large, malformed or proxy-header. */
 	private final String reason;
 
 	FramingException(String reason, String message) {
@@ -20,6 +20,10 @@ class FramingException extends RuntimeException {
 
 	static FramingException malformed(String what) {
 		return new FramingException("malformed", what);
+	}
+
+	static FramingException proxyHeader(String what) {
+		return new FramingException("proxy-header", what);
 	}
 
 	String reason() {

@@ -1,6 +1,8 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 
 import dev.socketgateway.config.ConnectionInfo;
+import dev.socketgateway.config.GatewayProperties.ProxyProtocol;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,8 +103,22 @@ final class GatewayConnection extends TcpNioConnection {
 	/** The TLS side of this connection; null on a plain listener. */
 	private final TlsSession tls;
 
-	/** On a TLS connection, the banner waiting for the handshake to complete. */
+	/** The banner, while it waits for the PROXY header or the TLS handshake. */
 	private volatile byte[] banner;
+
+	/**
+	 * Reads the PROXY header while one is expected; null once it is read, or with proxy-protocol off.
+	 * Read and cleared under readLock (by the event loop, or by the reaper at the header timeout).
+	 */
+	private volatile ProxyHeaderReader proxyHeader;
+
+	/** The client: the socket's peer, or the address a trusted PROXY header gave. */
+	private volatile InetAddress clientAddress;
+
+	private volatile int clientPort;
+
+	/** The balancer's address and port when a PROXY header named the client; null otherwise. */
+	private volatile String proxiedBy;
 
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
 			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
@@ -112,6 +129,10 @@ final class GatewayConnection extends TcpNioConnection {
 		this.decoder = context.newDecoder();
 		this.refused = refused;
 		this.id = context.nextConnectionId();
+		this.clientAddress = channel.socket().getInetAddress();
+		this.clientPort = channel.socket().getPort();
+		this.proxyHeader = (!refused && context.proxyProtocol() != ProxyProtocol.OFF)
+				? new ProxyHeaderReader(context.proxyTrusted(this.clientAddress)) : null;
 		this.tls = (!refused && context.tls()) ? new TlsSession(context.newSslEngine(), this.writeLock, new TlsLink())
 				: null;
 		if (!refused) {
@@ -172,6 +193,11 @@ final class GatewayConnection extends TcpNioConnection {
 			this.context.metrics().received(read);
 		}
 		try {
+			if (read < 0 && this.proxyHeader != null) {
+				this.inputEnded = true;
+				proxyHeaderEnded();
+				return true;
+			}
 			if (read < 0) {
 				this.inputEnded = true;
 				if (this.tls != null) {
@@ -181,10 +207,14 @@ final class GatewayConnection extends TcpNioConnection {
 				closeAfterReplies(); // the client half-closed; it may still be reading
 				return true;
 			}
-			if (this.tls == null) {
-				this.decoder.decode(buffer.flip(), this::dispatch);
+			ByteBuffer bytes = buffer.flip();
+			if (this.proxyHeader != null && ((bytes = readProxyHeader(bytes)) == null || !bytes.hasRemaining())) {
+				return true; // the header is incomplete or refused, or nothing followed it yet
 			}
-			else if (!readTls(buffer.flip())) {
+			if (this.tls == null) {
+				this.decoder.decode(bytes, this::dispatch);
+			}
+			else if (!readTls(bytes)) {
 				return true;
 			}
 			if (this.quitting) {
@@ -195,6 +225,112 @@ final class GatewayConnection extends TcpNioConnection {
 			fail(ex);
 		}
 		return true;
+	}
+
+	/**
+	 * Feeds the PROXY header reader. The header comes before TLS and before any framing, as balancers
+	 * send it; what follows it in the same read is handed on.
+	 * @return the bytes after the header, or null while the header is incomplete or once it was refused
+	 */
+	private ByteBuffer readProxyHeader(ByteBuffer bytes) {
+		ProxyHeaderReader reader = this.proxyHeader;
+		ProxyHeaderReader.Outcome outcome;
+		try {
+			outcome = reader.offer(bytes);
+		}
+		catch (FramingException ex) {
+			refuseProxyHeader(ex.getMessage());
+			return null;
+		}
+		if (outcome == ProxyHeaderReader.Outcome.MORE) {
+			return null;
+		}
+		if (outcome == ProxyHeaderReader.Outcome.NONE && this.context.proxyProtocol() == ProxyProtocol.REQUIRED) {
+			refuseProxyHeader("no PROXY header (proxy-protocol: required)");
+			return null;
+		}
+		InetSocketAddress source = reader.source();
+		if (source != null) {
+			this.proxiedBy = peer();
+			this.clientAddress = source.getAddress();
+			this.clientPort = source.getPort();
+			logger.debug("Listener '{}' peer {}: connection {} proxied by {}", this.context.name(), peer(), this.id,
+					this.proxiedBy);
+		}
+		return admitClient() ? reader.rest() : null;
+	}
+
+	/** End of input while a PROXY header was expected: a balancer's bare health check, or a cut header. */
+	private void proxyHeaderEnded() {
+		if (this.proxyHeader.started()) {
+			refuseProxyHeader("PROXY header cut short by end of input");
+			return;
+		}
+		close();
+	}
+
+	/**
+	 * Called by the reaper: a connection that has not delivered its PROXY header within
+	 * proxy-header-timeout is closed; under optional, one that has sent nothing at all is served as plain.
+	 * @return true if the connection was closed
+	 */
+	boolean endProxyHeaderWaitIfOverdue(long now) {
+		if (this.proxyHeader == null || now - this.openedAt < this.context.proxyHeaderTimeout().toMillis()
+				|| !this.readLock.tryLock()) {
+			return false; // a reader holding the lock gets it next round
+		}
+		try {
+			ProxyHeaderReader reader = this.proxyHeader;
+			if (reader == null || this.inputEnded) {
+				return false;
+			}
+			if (this.context.proxyProtocol() == ProxyProtocol.OPTIONAL && !reader.started()) {
+				return !admitClient();
+			}
+			refuseProxyHeader("no complete PROXY header within " + this.context.proxyHeaderTimeout());
+			return true;
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
+	private void refuseProxyHeader(String why) {
+		this.proxyHeader = null;
+		this.inputEnded = true;
+		this.context.metrics().error("proxy-header");
+		this.context.warnings().warn("Listener '{}' peer {}: {}; closing connection", this.context.name(), peer(), why);
+		close();
+	}
+
+	/**
+	 * The header phase is over and the client known: with PROXY protocol, allowed-cidrs is checked here,
+	 * against the client's address rather than the balancer's, and then the banner goes out.
+	 * @return false if the client is not allowed and the connection was closed
+	 */
+	private boolean admitClient() {
+		this.proxyHeader = null;
+		if (!this.context.allowList().allows(this.clientAddress)) {
+			this.inputEnded = true;
+			this.context.metrics().rejected("not-allowed");
+			this.context.warnings().warn("Listener '{}' peer {}: address not in allowed-cidrs; connection closed",
+					this.context.name(), peer());
+			close();
+			return false;
+		}
+		if (this.tls == null) {
+			sendBanner();
+		}
+		return true;
+	}
+
+	/** Sends the banner if one is waiting; a TLS connection's waits for the handshake. */
+	private void sendBanner() {
+		byte[] greeting = this.banner;
+		if (greeting != null) {
+			this.banner = null;
+			this.context.metrics().sentUnsolicited(write(this.decoder.encode(greeting)));
+		}
 	}
 
 	/**
@@ -304,15 +440,14 @@ final class GatewayConnection extends TcpNioConnection {
 	}
 
 	/**
-	 * Sends the banner; called once, before the connection is first read. A TLS connection sends it once
-	 * its handshake completes.
+	 * Sends the banner; called once, before the connection is first read. It waits for the PROXY header,
+	 * if one is expected, and for the TLS handshake.
 	 */
 	void greet(byte[] banner) {
-		if (this.tls != null) {
-			this.banner = banner;
-			return;
+		this.banner = banner;
+		if (this.tls == null && this.proxyHeader == null) {
+			sendBanner();
 		}
-		this.context.metrics().sentUnsolicited(write(this.decoder.encode(banner)));
 	}
 
 	/**
@@ -507,8 +642,9 @@ final class GatewayConnection extends TcpNioConnection {
 		this.flushKey = key;
 	}
 
+	/** The client as logs show it: the PROXY header's address once one was read. */
 	String peer() {
-		return getHostAddress() + ":" + getPort();
+		return this.clientAddress.getHostAddress() + ":" + this.clientPort;
 	}
 
 	@Override
@@ -517,6 +653,7 @@ final class GatewayConnection extends TcpNioConnection {
 			this.context.connections().remove(this);
 			this.context.release();
 			this.context.metrics().closed();
+			this.context.closed(this.messagesReceived, this.messagesSent);
 			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.id);
 		}
 		super.close();
@@ -542,20 +679,15 @@ final class GatewayConnection extends TcpNioConnection {
 
 		@Override
 		public void established() {
-			byte[] greeting = GatewayConnection.this.banner;
-			if (greeting != null) {
-				GatewayConnection.this.banner = null;
-				GatewayConnection.this.context.metrics()
-					.sentUnsolicited(write(GatewayConnection.this.decoder.encode(greeting)));
-			}
+			sendBanner();
 		}
 
 	}
 
 	ConnectionInfo info() {
-		return new ConnectionInfo(this.id, getHostAddress(), getPort(), Instant.ofEpochMilli(this.openedAt),
-				Instant.ofEpochMilli(this.lastActivity), this.bytesReceived, this.bytesSent, this.messagesReceived,
-				this.messagesSent);
+		return new ConnectionInfo(this.id, this.clientAddress.getHostAddress(), this.clientPort, this.proxiedBy,
+				Instant.ofEpochMilli(this.openedAt), Instant.ofEpochMilli(this.lastActivity), this.bytesReceived,
+				this.bytesSent, this.messagesReceived, this.messagesSent);
 	}
 
 }

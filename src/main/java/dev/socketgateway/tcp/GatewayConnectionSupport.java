@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
+import dev.socketgateway.config.GatewayProperties.ProxyProtocol;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport;
 
 /**
  * Makes the connection factory create {@link GatewayConnection}s for one listener, and enforces
- * allowed-cidrs and max-connections where each connection is accepted, before anything is read.
+ * allowed-cidrs and max-connections where each connection is accepted, before anything is read (with
+ * PROXY protocol, allowed-cidrs waits for the header).
  */
 final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 
@@ -27,7 +30,10 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 	@Override
 	public TcpNioConnection createNewConnection(SocketChannel socketChannel, boolean server, boolean lookupHost,
 			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
-		boolean allowed = this.context.allowList().allows(socketChannel.socket().getInetAddress());
+		// Behind PROXY protocol the socket's peer is the balancer: the connection checks the client's
+		// address once the header names it.
+		boolean allowed = this.context.proxyProtocol() != ProxyProtocol.OFF
+				|| this.context.allowList().allows(socketChannel.socket().getInetAddress());
 		boolean refuse = !allowed || !this.context.admit();
 		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
 				connectionFactoryName, this.context, this.factory, refuse);

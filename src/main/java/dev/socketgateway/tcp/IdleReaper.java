@@ -3,14 +3,15 @@ package dev.socketgateway.tcp;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
+import dev.socketgateway.config.GatewayProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Closes a listener's connections that have been silent for longer than its idle-timeout, and closing
- * connections whose client stopped reading. Spring
+ * Closes a listener's connections that have been silent for longer than its idle-timeout, closing
+ * connections whose client stopped reading, and connections still owing their PROXY header. Spring
  * Integration's own timeout would rescan every connection on each selector wake-up; this scans at a
  * fraction of the timeout instead, at most once a second.
  */
@@ -35,6 +36,9 @@ final class IdleReaper implements Runnable {
 	static ScheduledFuture<?> schedule(TaskScheduler scheduler, TcpListenerContext context) {
 		Duration timeout = context.settings().getIdleTimeout();
 		long millis = timeout.isZero() ? 1000 : timeout.toMillis() / 4;
+		if (context.proxyProtocol() != GatewayProperties.ProxyProtocol.OFF) {
+			millis = Math.min(millis, context.proxyHeaderTimeout().toMillis() / 4);
+		}
 		Duration period = Duration.ofMillis(Math.max(10, Math.min(1000, millis)));
 		return scheduler.scheduleAtFixedRate(new IdleReaper(context, timeout), period);
 	}
@@ -43,7 +47,7 @@ final class IdleReaper implements Runnable {
 	public void run() {
 		long now = System.currentTimeMillis();
 		for (GatewayConnection connection : this.context.connections()) {
-			if (connection.closeIfOverdue(now)) {
+			if (connection.closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)) {
 				continue;
 			}
 			if (now - connection.lastActivity() > this.idleMillis) {

@@ -118,6 +118,9 @@ final class TcpGatewayListener implements GatewayListener {
 		}
 		this.loops.forEach(LoopServer::stop);
 		this.context.flusher().stop();
+		// Counted per connection, so an operator (and the HAProxy test) can check every request was answered.
+		long[] totals = this.context.messageTotals();
+		logger.info("Listener '{}' drained: {} messages received, {} replies sent", this.name, totals[0], totals[1]);
 		this.context.metrics().close();
 		this.onStop.run();
 	}

@@ -6,12 +6,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
 import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.actuate.ThrottledWarnings;
+import dev.socketgateway.config.ConnectionInfo;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.security.AllowList;
 import dev.socketgateway.transform.CaseConverter;
@@ -51,6 +53,9 @@ final class TcpListenerContext {
 
 	private final AllowList allowList;
 
+	/** Peers that may send a PROXY header. */
+	private final AllowList proxyTrusted;
+
 	private final byte[] banner;
 
 	private final byte[] busyMessage;
@@ -65,6 +70,11 @@ final class TcpListenerContext {
 	private final GatewayProperties.ClientAuth clientAuth;
 
 	private final AtomicLong connectionIds = new AtomicLong();
+
+	/** Messages and replies of connections already closed, added once per connection, never per message. */
+	private final LongAdder closedMessagesReceived = new LongAdder();
+
+	private final LongAdder closedMessagesSent = new LongAdder();
 
 	/** Connections admitted and not yet closed; exact across the listener's event loops. */
 	private final AtomicInteger admitted = new AtomicInteger();
@@ -84,6 +94,12 @@ final class TcpListenerContext {
 		this.converter = converter;
 		this.flusher = flusher;
 		this.allowList = AllowList.of(settings.getAllowedCidrs());
+		this.proxyTrusted = AllowList.of(settings.getProxyTrustedCidrs());
+		if (settings.getProxyProtocol() != GatewayProperties.ProxyProtocol.OFF && this.proxyTrusted.allowsEveryone()) {
+			LoggerFactory.getLogger(TcpGatewayListener.class)
+				.warn("Listener '{}': proxy-protocol is {} and proxy-trusted-cidrs is empty, so any client may claim "
+						+ "any address; set it to your load balancers' addresses", name, settings.getProxyProtocol());
+		}
 		this.banner = encode(settings.getBanner());
 		this.busyMessage = encode(settings.getBusyMessage());
 		this.sslContext = (ssl != null) ? sslContext(name, settings, ssl) : null;
@@ -144,6 +160,19 @@ final class TcpListenerContext {
 		return this.allowList;
 	}
 
+	GatewayProperties.ProxyProtocol proxyProtocol() {
+		return this.settings.getProxyProtocol();
+	}
+
+	/** Whether this peer may send a PROXY header. */
+	boolean proxyTrusted(java.net.InetAddress peer) {
+		return this.proxyTrusted.allows(peer);
+	}
+
+	Duration proxyHeaderTimeout() {
+		return this.settings.getProxyHeaderTimeout();
+	}
+
 	int maxConnections() {
 		return this.settings.getMaxConnections();
 	}
@@ -189,6 +218,23 @@ final class TcpListenerContext {
 			case LENGTH_HEADER_2 -> new LengthHeaderDecoder(2, max);
 			case LENGTH_HEADER_4 -> new LengthHeaderDecoder(4, max);
 		};
+	}
+
+	void closed(long messagesReceived, long messagesSent) {
+		this.closedMessagesReceived.add(messagesReceived);
+		this.closedMessagesSent.add(messagesSent);
+	}
+
+	/** Messages received and replies sent since the listener started, open connections included. */
+	long[] messageTotals() {
+		long received = this.closedMessagesReceived.sum();
+		long sent = this.closedMessagesSent.sum();
+		for (GatewayConnection connection : this.connections) {
+			ConnectionInfo info = connection.info();
+			received += info.messagesReceived();
+			sent += info.messagesSent();
+		}
+		return new long[] { received, sent };
 	}
 
 	Set<GatewayConnection> connections() {

@@ -52,6 +52,20 @@ class ConnectionsEndpointIntegrationTests extends ActuatorTestSupport {
 	}
 
 	@Test
+	void aClientBehindAProxyProtocolBalancerIsListedWithItsOwnAddressAndTheBalancers() throws IOException {
+		try (Socket balancer = tcp(this.lifecycle.listener("proxied").port())) {
+			balancer.getOutputStream().write("PROXY TCP4 203.0.113.7 127.0.0.1 40123 7878\r\n".getBytes(UTF_8));
+			assertThat(exchange(balancer, "proxied".getBytes(UTF_8), 7)).asString(UTF_8).isEqualTo("PROXIED");
+			await().atMost(TIMEOUT).untilAsserted(() -> {
+				JsonNode connection = connectionFrom(this.actuator.json("/actuator/connections/proxied"), 40123);
+				assertThat(connection).isNotNull();
+				assertThat(connection.path("remoteAddress").asString()).isEqualTo("203.0.113.7");
+				assertThat(connection.path("proxiedBy").asString()).isEqualTo("127.0.0.1:" + balancer.getLocalPort());
+			});
+		}
+	}
+
+	@Test
 	void aUdpPeerIsListedWithItsPortAndDatagramCount() throws IOException {
 		try (DatagramSocket client = udp(this.lifecycle.listener("udp").port())) {
 			for (String text : new String[] { "one", "two", "three" }) {

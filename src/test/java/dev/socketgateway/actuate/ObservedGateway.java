@@ -24,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
  * <li>{@code line}: line framing, lines of at most 64 bytes</li>
  * <li>{@code stx}: STX/ETX framing</li>
  * <li>{@code single}: stream framing, at most one open connection</li>
+ * <li>{@code proxied}: stream framing behind a PROXY protocol balancer on loopback (required)</li>
  * </ul>
  */
 @Target(ElementType.TYPE)
@@ -42,7 +43,11 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 		"gateway.listeners.stx.framing=stx-etx",
 		"gateway.listeners.single.protocol=tcp",
 		"gateway.listeners.single.port=0",
-		"gateway.listeners.single.max-connections=1" })
+		"gateway.listeners.single.max-connections=1",
+		"gateway.listeners.proxied.protocol=tcp",
+		"gateway.listeners.proxied.port=0",
+		"gateway.listeners.proxied.proxy-protocol=required",
+		"gateway.listeners.proxied.proxy-trusted-cidrs=127.0.0.0/8" })
 @interface ObservedGateway {
 
 	int MAX_DATAGRAM_BYTES = 512;

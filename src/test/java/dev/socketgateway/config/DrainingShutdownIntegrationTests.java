@@ -7,10 +7,13 @@ import java.util.List;
 
 import dev.socketgateway.SocketGatewayApplication;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -23,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Shutdown turns readiness DOWN while the listeners still accept, so a load balancer stops sending before
  * anything is refused; then requests already received are answered and connections closed.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DrainingShutdownIntegrationTests {
 
 	@Test
-	void readinessTurnsDownWhileListenersStillAcceptThenInFlightRequestsAreAnswered() throws IOException {
+	void readinessTurnsDownWhileListenersStillAcceptThenInFlightRequestsAreAnswered(CapturedOutput output)
+			throws IOException {
 		List<String> seen = new ArrayList<>();
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(SocketGatewayApplication.class)
 			.run("--server.port=0", "--gateway.listeners.tcp.port=0", "--gateway.listeners.udp.port=0");
@@ -45,6 +50,8 @@ class DrainingShutdownIntegrationTests {
 			assertThat(client.getInputStream().read()).as("closed after the drain").isEqualTo(-1);
 		}
 		assertThat(seen).containsExactly("readiness down, tcp listening=true");
+		assertThat(output.getOut()).as("the drain accounts for every request")
+			.contains("Listener 'tcp' drained: 2 messages received, 2 replies sent");
 		assertThat(lifecycle.listener("tcp").isListening()).isFalse();
 	}
 

@@ -114,6 +114,44 @@ class GatewayPropertiesTests {
 	}
 
 	@Test
+	void aProxyTrustedCidrThatIsNotABlockFailsNamingTheKeyAndTheEntry() {
+		assertFailure("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000",
+				"gateway.listeners.a.proxy-protocol=required", "gateway.listeners.a.proxy-trusted-cidrs=balancer.local")
+			.contains("gateway.listeners.a.proxy-trusted-cidrs").contains("'balancer.local' is not a CIDR block");
+	}
+
+	@Test
+	void proxyProtocolOnAUdpListenerFailsNamingTheKey() {
+		assertFailure("gateway.listeners.u.protocol=udp", "gateway.listeners.u.port=7000",
+				"gateway.listeners.u.proxy-protocol=optional")
+			.contains("gateway.listeners.u.proxy-protocol: PROXY protocol is for TCP listeners only");
+	}
+
+	@Test
+	void aProxyHeaderTimeoutOfZeroFailsNamingTheKey() {
+		assertFailure("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000",
+				"gateway.listeners.a.proxy-protocol=required", "gateway.listeners.a.proxy-header-timeout=0s")
+			.contains("gateway.listeners.a.proxy-header-timeout must be positive");
+	}
+
+	@Test
+	void anUnknownProxyProtocolModeFailsNamingTheKey() {
+		assertFailure("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000",
+				"gateway.listeners.a.proxy-protocol=v2").contains("gateway.listeners.a.proxy-protocol");
+	}
+
+	@Test
+	void proxyProtocolIsOffByDefaultWithAFiveSecondHeaderTimeout() {
+		this.runner.withPropertyValues("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000")
+			.run((context) -> {
+				GatewayProperties.Listener listener = context.getBean(GatewayProperties.class).getListeners().get("a");
+				assertThat(listener.getProxyProtocol()).isEqualTo(GatewayProperties.ProxyProtocol.OFF);
+				assertThat(listener.getProxyTrustedCidrs()).isEmpty();
+				assertThat(listener.getProxyHeaderTimeout()).hasSeconds(5);
+			});
+	}
+
+	@Test
 	void oneListenerPerProtocolMayShareAPortAndEphemeralPortsNeverClash() {
 		this.runner.withPropertyValues("gateway.listeners.t.protocol=tcp", "gateway.listeners.t.port=7000",
 				"gateway.listeners.u.protocol=udp", "gateway.listeners.u.port=7000",
