@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that does not answer fails a test instead of hanging it; clients of the listeners come from
  * {@link dev.socketgateway.GatewayClients}.
  */
-final class ObservabilityClients {
+public final class ObservabilityClients {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
@@ -28,11 +28,11 @@ final class ObservabilityClients {
 
 	private final int httpPort;
 
-	ObservabilityClients(int httpPort) {
+	public ObservabilityClients(int httpPort) {
 		this.httpPort = httpPort;
 	}
 
-	HttpResponse<String> get(String path) {
+	public HttpResponse<String> get(String path) {
 		return send(request(path).GET().build());
 	}
 
@@ -41,7 +41,7 @@ final class ObservabilityClients {
 	}
 
 	/** GETs a path that must answer 200 with JSON. */
-	JsonNode json(String path) {
+	public JsonNode json(String path) {
 		HttpResponse<String> response = get(path);
 		assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
 		return parse(response.body());
@@ -52,7 +52,7 @@ final class ObservabilityClients {
 	 * gauge, summed over the meters that match the tags.
 	 * @param tags {@code key:value} pairs, for example {@code listener:tcp}
 	 */
-	double metric(String name, String... tags) {
+	public double metric(String name, String... tags) {
 		String query = Arrays.stream(tags).map((tag) -> "tag=" + tag).collect(Collectors.joining("&"));
 		JsonNode meter = json("/actuator/metrics/" + name + (query.isEmpty() ? "" : "?" + query));
 		for (JsonNode measurement : meter.path("measurements")) {
