@@ -76,6 +76,8 @@ class ConnectionFloodIntegrationTests extends ReliabilityTestSupport {
 		}
 		assertThat(count("gateway.connections.rejected", "capped", "reason", "max-connections") - rejected)
 			.as("rejected after the flood").isEqualTo(CLIENTS - MAX);
+		// The listener is full until it has seen the 50 closes; a fresh client before that is rightly refused.
+		awaitNoConnections("capped");
 		assertHealthy("capped", false);
 	}
 
