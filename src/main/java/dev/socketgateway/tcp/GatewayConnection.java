@@ -20,6 +20,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 
 /**
  * A server connection that reads, frames and dispatches on its listener's event loop (see
@@ -96,6 +97,9 @@ final class GatewayConnection extends TcpNioConnection {
 	private volatile long messagesSent;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/** The headers of every message read here. */
+	private final MessageHeaders messageHeaders = GatewayMessageMapper.headers(getConnectionId());
 
 	/** The TLS side of this connection; null on a plain listener. */
 	private final TlsSession tls;
@@ -294,6 +298,10 @@ final class GatewayConnection extends TcpNioConnection {
 	@Override
 	public Object getPayload() {
 		return this.payload;
+	}
+
+	MessageHeaders messageHeaders() {
+		return this.messageHeaders;
 	}
 
 	@Override
