@@ -31,8 +31,8 @@ import org.springframework.messaging.MessageHeaders;
  * hold the request, so the close unregisters the connection from the outbound adapter and the reply is
  * dropped with "Unable to find outbound socket". Here a read is framed and sent through the flow on the
  * reading thread, so by the time end of input is seen every reply has been written or queued, and the
- * connection closes only after the queue is flushed. Reads of one connection never overlap (the factory
- * re-arms the read only after {@link #readPacket()} returns), which keeps replies in request order.
+ * connection closes only after the queue is flushed. Reads of one connection never overlap (its event loop
+ * reads the selected connections one after another), which keeps replies in request order.
  */
 final class GatewayConnection extends TcpNioConnection {
 
