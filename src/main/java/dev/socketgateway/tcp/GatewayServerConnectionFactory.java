@@ -90,7 +90,8 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		}
 		catch (RuntimeException ex) {
 			if (connection.isOpen()) {
-				logger.error(ex, () -> "Exception on read " + connection.getConnectionId());
+				logger.error(ex, () -> "Listener '" + connection.context().name() + "' peer " + connection.peer()
+						+ ": read failed, closing connection");
 				connection.close();
 			}
 		}
