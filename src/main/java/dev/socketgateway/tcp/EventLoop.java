@@ -5,8 +5,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The connection factory's executor, turned into an event loop. Its first task is the factory's
- * accept-and-select loop, which gets a thread of its own; every later task comes from that loop (a
- * connection became readable) and runs right there, as Netty runs a read on its event loop.
+ * accept-and-select loop, which gets a thread of its own; every later task comes from that loop and runs
+ * right there. Reads do not even pass through here: {@link GatewayServerConnectionFactory} reads each
+ * selected connection on the loop, as Netty runs a read on its event loop.
  *
  * <p>Spring Integration hands every read to its executor, by default an unbounded cached pool: one thread
  * per busy connection, and a thread wake-up for every message. Running the read inline costs no hand-off,

@@ -23,6 +23,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
 import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 
 /**
  * A server connection that reads, frames and dispatches on its listener's event loop (see
@@ -33,8 +34,8 @@ import org.springframework.messaging.Message;
  * hold the request, so the close unregisters the connection from the outbound adapter and the reply is
  * dropped with "Unable to find outbound socket". Here a read is framed and sent through the flow on the
  * reading thread, so by the time end of input is seen every reply has been written or queued, and the
- * connection closes only after the queue is flushed. Reads of one connection never overlap (the factory
- * re-arms the read only after {@link #readPacket()} returns), which keeps replies in request order.
+ * connection closes only after the queue is flushed. Reads of one connection never overlap (its event loop
+ * reads the selected connections one after another), which keeps replies in request order.
  */
 final class GatewayConnection extends TcpNioConnection {
 
@@ -99,6 +100,9 @@ final class GatewayConnection extends TcpNioConnection {
 	private volatile long messagesSent;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/** The headers of every message read here. */
+	private final MessageHeaders messageHeaders = GatewayMessageMapper.headers(getConnectionId());
 
 	/** The TLS side of this connection; null on a plain listener. */
 	private final TlsSession tls;
@@ -430,6 +434,10 @@ final class GatewayConnection extends TcpNioConnection {
 	@Override
 	public Object getPayload() {
 		return this.payload;
+	}
+
+	MessageHeaders messageHeaders() {
+		return this.messageHeaders;
 	}
 
 	@Override

@@ -1,0 +1,37 @@
+package dev.socketgateway.actuate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.integration.transformer.Transformer;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.GenericMessage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ListenerMetricsTests {
+
+	@Test
+	void everyMessageIsTransformedAndAboutOneInSixteenIsTimed() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		ListenerMetrics metrics = new ListenerMetrics(registry, "tcp", "tcp", () -> 0);
+		Transformer uppercase = metrics.timed((payload) -> new String(payload, StandardCharsets.US_ASCII)
+			.toUpperCase(Locale.ROOT)
+			.getBytes(StandardCharsets.US_ASCII));
+		MessageHeaders headers = new MessageHeaders(Map.of("connection", "c1"));
+		int messages = 16_000;
+		for (int i = 0; i < messages; i++) {
+			Message<?> reply = uppercase.transform(new GenericMessage<>("abc".getBytes(StandardCharsets.US_ASCII), headers));
+			assertThat((byte[]) reply.getPayload()).asString(StandardCharsets.US_ASCII).isEqualTo("ABC");
+			assertThat(reply.getHeaders()).isSameAs(headers);
+		}
+		// A random 1 in 16 of 16,000 is 1,000 on average, give or take 31: the bounds are six of those away.
+		assertThat(registry.get("gateway.transform").timer().count()).isBetween(800L, 1_200L);
+	}
+
+}
