@@ -214,8 +214,9 @@ final class Haproxy implements AutoCloseable {
 	 */
 	record Server(String name, String status, String check) {
 
+		/** HAProxy prefixes the last check's status with "* " while the next check is under way. */
 		boolean upAfterCheck() {
-			return "UP".equals(this.status) && "L7OK".equals(this.check);
+			return "UP".equals(this.status) && "L7OK".equals(this.check.replaceFirst("^\\* ", ""));
 		}
 
 	}

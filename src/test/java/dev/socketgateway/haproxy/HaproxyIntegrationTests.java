@@ -232,7 +232,8 @@ class HaproxyIntegrationTests {
 		assertThat(survivor.metric("gateway.messages.received") - survivorReceivedBefore).isEqualTo(survivorSent);
 		assertThat((double) load.answered()).isEqualTo(sent - stoppedSentBefore + survivorSent);
 
-		assertThat(haproxy.server(BACKEND, survivor.name()).upAfterCheck()).as(haproxy::output).isTrue();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(haproxy.server(BACKEND, survivor.name()))
+			.as(haproxy::output).matches(Haproxy.Server::upAfterCheck, "up after a passed check"));
 		double survivorOpenedBefore = survivor.metric("gateway.connections.opened");
 		for (int i = 0; i < 50; i++) {
 			try (Socket client = tcp(frontendPort)) {
