@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLException;
@@ -48,6 +49,9 @@ final class GatewayConnection extends TcpNioConnection {
 	private final GatewayServerConnectionFactory factory;
 
 	private final FrameDecoder decoder;
+
+	/** Where the decoder hands each frame; made once, not as a new method reference on every read. */
+	private final Consumer<byte[]> dispatcher = this::dispatch;
 
 	/** Refused by max-connections: told so, then closed on its first selection. */
 	private final boolean refused;
@@ -207,7 +211,7 @@ final class GatewayConnection extends TcpNioConnection {
 				if (this.tls != null) {
 					this.tls.inputEnded();
 				}
-				this.decoder.endOfInput(this::dispatch);
+				this.decoder.endOfInput(this.dispatcher);
 				closeAfterReplies(); // the client half-closed; it may still be reading
 				return true;
 			}
@@ -216,7 +220,7 @@ final class GatewayConnection extends TcpNioConnection {
 				return true; // the header is incomplete or refused, or nothing followed it yet
 			}
 			if (this.tls == null) {
-				this.decoder.decode(bytes, this::dispatch);
+				this.decoder.decode(bytes, this.dispatcher);
 			}
 			else if (!readTls(bytes)) {
 				return true;
@@ -347,7 +351,7 @@ final class GatewayConnection extends TcpNioConnection {
 				return true;
 			}
 			this.inputEnded = true; // close_notify: the client sends nothing more
-			this.decoder.endOfInput(this::dispatch);
+			this.decoder.endOfInput(this.dispatcher);
 		}
 		catch (SSLException ex) {
 			this.inputEnded = true;
@@ -671,6 +675,14 @@ final class GatewayConnection extends TcpNioConnection {
 		return this.id;
 	}
 
+	long messagesReceived() {
+		return this.messagesReceived;
+	}
+
+	long messagesSent() {
+		return this.messagesSent;
+	}
+
 	/** How the TLS session reaches this connection. */
 	private final class TlsLink implements TlsSession.Link {
 
@@ -682,7 +694,7 @@ final class GatewayConnection extends TcpNioConnection {
 
 		@Override
 		public void received(ByteBuffer plaintext) {
-			GatewayConnection.this.decoder.decode(plaintext, GatewayConnection.this::dispatch);
+			GatewayConnection.this.decoder.decode(plaintext, GatewayConnection.this.dispatcher);
 		}
 
 		@Override

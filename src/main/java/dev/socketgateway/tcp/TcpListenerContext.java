@@ -1,5 +1,6 @@
 package dev.socketgateway.tcp;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
@@ -13,7 +14,6 @@ import javax.net.ssl.SSLEngine;
 
 import dev.socketgateway.actuate.ListenerMetrics;
 import dev.socketgateway.actuate.ThrottledWarnings;
-import dev.socketgateway.config.ConnectionInfo;
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.security.AllowList;
 import dev.socketgateway.transform.CaseConverter;
@@ -165,7 +165,7 @@ final class TcpListenerContext {
 	}
 
 	/** Whether this peer may send a PROXY header. */
-	boolean proxyTrusted(java.net.InetAddress peer) {
+	boolean proxyTrusted(InetAddress peer) {
 		return this.proxyTrusted.allows(peer);
 	}
 
@@ -230,9 +230,8 @@ final class TcpListenerContext {
 		long received = this.closedMessagesReceived.sum();
 		long sent = this.closedMessagesSent.sum();
 		for (GatewayConnection connection : this.connections) {
-			ConnectionInfo info = connection.info();
-			received += info.messagesReceived();
-			sent += info.messagesSent();
+			received += connection.messagesReceived();
+			sent += connection.messagesSent();
 		}
 		return new long[] { received, sent };
 	}
