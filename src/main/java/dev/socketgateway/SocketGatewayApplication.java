@@ -1,6 +1,5 @@
 package dev.socketgateway;
 
-import dev.socketgateway.config.TermSignal;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

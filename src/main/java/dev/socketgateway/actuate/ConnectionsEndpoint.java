@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.socketgateway.config.ConnectionInfo;
-import dev.socketgateway.config.GatewayLifecycle;
-import dev.socketgateway.config.GatewayListener;
-import dev.socketgateway.config.PeerInfo;
+import dev.socketgateway.listener.ConnectionInfo;
+import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerRegistry;
+import dev.socketgateway.listener.PeerInfo;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -26,16 +26,16 @@ import org.springframework.stereotype.Component;
 @WebEndpoint(id = "connections", defaultAccess = Access.READ_ONLY)
 public class ConnectionsEndpoint {
 
-	private final GatewayLifecycle lifecycle;
+	private final ListenerRegistry registry;
 
-	ConnectionsEndpoint(GatewayLifecycle lifecycle) {
-		this.lifecycle = lifecycle;
+	ConnectionsEndpoint(ListenerRegistry registry) {
+		this.registry = registry;
 	}
 
 	@ReadOperation
 	public Map<String, ListenerConnections> connections() {
 		Map<String, ListenerConnections> all = new LinkedHashMap<>();
-		for (GatewayListener listener : this.lifecycle.listeners()) {
+		for (GatewayListener listener : this.registry.listeners()) {
 			all.put(listener.name(), describe(listener));
 		}
 		return all;
@@ -43,7 +43,7 @@ public class ConnectionsEndpoint {
 
 	@ReadOperation
 	public ListenerConnections listener(@Selector String listener) {
-		return this.lifecycle.find(listener).map(ConnectionsEndpoint::describe).orElse(null);
+		return this.registry.find(listener).map(ConnectionsEndpoint::describe).orElse(null);
 	}
 
 	/**
@@ -53,7 +53,7 @@ public class ConnectionsEndpoint {
 	 */
 	@DeleteOperation
 	public WebEndpointResponse<ClosedConnection> close(@Selector String listener, @Selector long id) {
-		return this.lifecycle.find(listener)
+		return this.registry.find(listener)
 			.filter((candidate) -> candidate.closeConnection(id))
 			.map((candidate) -> new WebEndpointResponse<>(new ClosedConnection(listener, id)))
 			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));

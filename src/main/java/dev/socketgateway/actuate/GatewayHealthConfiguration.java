@@ -3,8 +3,8 @@ package dev.socketgateway.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.socketgateway.config.GatewayLifecycle;
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.listener.ListenerRegistry;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -20,10 +20,10 @@ import org.springframework.context.annotation.Configuration;
 class GatewayHealthConfiguration {
 
 	@Bean
-	CompositeHealthContributor gatewayHealthContributor(GatewayProperties properties, GatewayLifecycle lifecycle) {
+	CompositeHealthContributor gatewayHealthContributor(GatewayProperties properties, ListenerRegistry registry) {
 		Map<String, HealthContributor> components = new LinkedHashMap<>();
 		properties.enabledListeners().forEach((name, settings) -> components.put(name,
-				new ListenerHealthIndicator(name, settings, lifecycle)));
+				new ListenerHealthIndicator(name, settings, registry)));
 		return CompositeHealthContributor.fromMap(components);
 	}
 

@@ -1,8 +1,9 @@
 package dev.socketgateway.actuate;
 
-import dev.socketgateway.config.GatewayLifecycle;
-import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.Protocol;
+import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerRegistry;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -17,13 +18,13 @@ final class ListenerHealthIndicator extends AbstractHealthIndicator {
 
 	private final GatewayProperties.Listener settings;
 
-	private final GatewayLifecycle listeners;
+	private final ListenerRegistry registry;
 
-	ListenerHealthIndicator(String name, GatewayProperties.Listener settings, GatewayLifecycle listeners) {
+	ListenerHealthIndicator(String name, GatewayProperties.Listener settings, ListenerRegistry registry) {
 		super("Listener '" + name + "' health check failed");
 		this.name = name;
 		this.settings = settings;
-		this.listeners = listeners;
+		this.registry = registry;
 	}
 
 	@Override
@@ -31,10 +32,10 @@ final class ListenerHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("protocol", this.settings.getProtocol().toString())
 			.withDetail("bindAddress", this.settings.bindAddressOrAny())
 			.withDetail("charset", this.settings.getCharset().name());
-		if (this.settings.getProtocol() == GatewayProperties.Protocol.TCP) {
+		if (this.settings.getProtocol() == Protocol.TCP) {
 			builder.withDetail("framing", this.settings.getFraming().toString());
 		}
-		GatewayListener listener = this.listeners.find(this.name).orElse(null);
+		GatewayListener listener = this.registry.find(this.name).orElse(null);
 		if (listener == null) {
 			builder.down().withDetail("reason", "not started");
 			return;

@@ -9,14 +9,15 @@ import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
 
-import dev.socketgateway.config.ConnectionInfo;
-import dev.socketgateway.config.GatewayProperties.ProxyProtocol;
-
+import dev.socketgateway.config.ProxyProtocol;
+import dev.socketgateway.listener.ConnectionInfo;
+import dev.socketgateway.tcp.framing.FrameCodec;
+import dev.socketgateway.tcp.framing.FramingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ final class GatewayConnection extends TcpNioConnection {
 
 	private final GatewayServerConnectionFactory factory;
 
-	private final FrameDecoder decoder;
+	private final FrameCodec decoder;
 
 	/** Where the decoder hands each frame; made once, not as a new method reference on every read. */
 	private final Consumer<byte[]> dispatcher = this::dispatch;

@@ -3,7 +3,7 @@ package dev.socketgateway.tcp;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ProxyProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ final class IdleReaper implements Runnable {
 	static ScheduledFuture<?> schedule(TaskScheduler scheduler, TcpListenerContext context) {
 		Duration timeout = context.settings().getIdleTimeout();
 		long millis = timeout.isZero() ? 1000 : timeout.toMillis() / 4;
-		if (context.proxyProtocol() != GatewayProperties.ProxyProtocol.OFF) {
+		if (context.proxyProtocol() != ProxyProtocol.OFF) {
 			millis = Math.min(millis, context.proxyHeaderTimeout().toMillis() / 4);
 		}
 		Duration period = Duration.ofMillis(Math.max(10, Math.min(1000, millis)));

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import dev.socketgateway.security.IpLiteral;
+import dev.socketgateway.tcp.framing.FramingException;
 
 /**
  * Reads the PROXY protocol header, version 1 (text) or 2 (binary), that a load balancer sends ahead of

@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.socketgateway.config.ConnectionInfo;
-import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
-import dev.socketgateway.config.GatewayProperties.Protocol;
+import dev.socketgateway.config.Protocol;
+import dev.socketgateway.listener.ConnectionInfo;
+import dev.socketgateway.listener.GatewayListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

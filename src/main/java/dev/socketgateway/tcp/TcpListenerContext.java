@@ -12,12 +12,15 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
-import dev.socketgateway.actuate.ListenerMetrics;
-import dev.socketgateway.actuate.ThrottledWarnings;
+import dev.socketgateway.config.ClientAuth;
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ProxyProtocol;
+import dev.socketgateway.listener.ListenerMetrics;
+import dev.socketgateway.listener.ThrottledWarnings;
 import dev.socketgateway.security.AllowList;
+import dev.socketgateway.tcp.framing.FrameCodec;
+import dev.socketgateway.tcp.framing.FrameCodecs;
 import dev.socketgateway.transform.CaseConverter;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +70,7 @@ final class TcpListenerContext {
 
 	private final SslOptions sslOptions;
 
-	private final GatewayProperties.ClientAuth clientAuth;
+	private final ClientAuth clientAuth;
 
 	private final AtomicLong connectionIds = new AtomicLong();
 
@@ -95,7 +98,7 @@ final class TcpListenerContext {
 		this.flusher = flusher;
 		this.allowList = AllowList.of(settings.getAllowedCidrs());
 		this.proxyTrusted = AllowList.of(settings.getProxyTrustedCidrs());
-		if (settings.getProxyProtocol() != GatewayProperties.ProxyProtocol.OFF && this.proxyTrusted.allowsEveryone()) {
+		if (settings.getProxyProtocol() != ProxyProtocol.OFF && this.proxyTrusted.allowsEveryone()) {
 			LoggerFactory.getLogger(TcpGatewayListener.class)
 				.warn("Listener '{}': proxy-protocol is {} and proxy-trusted-cidrs is empty, so any client may claim "
 						+ "any address; set it to your load balancers' addresses", name, settings.getProxyProtocol());
@@ -104,7 +107,7 @@ final class TcpListenerContext {
 		this.busyMessage = encode(settings.getBusyMessage());
 		this.sslContext = (ssl != null) ? sslContext(name, settings, ssl) : null;
 		this.sslOptions = (ssl != null) ? ssl.getOptions() : SslOptions.NONE;
-		this.clientAuth = (ssl != null) ? settings.getSsl().getClientAuth() : GatewayProperties.ClientAuth.NONE;
+		this.clientAuth = (ssl != null) ? settings.getSsl().getClientAuth() : ClientAuth.NONE;
 		if (ssl != null) {
 			newSslEngine(); // fails startup on ciphers or protocols the JVM does not know
 		}
@@ -160,7 +163,7 @@ final class TcpListenerContext {
 		return this.allowList;
 	}
 
-	GatewayProperties.ProxyProtocol proxyProtocol() {
+	ProxyProtocol proxyProtocol() {
 		return this.settings.getProxyProtocol();
 	}
 
@@ -208,16 +211,8 @@ final class TcpListenerContext {
 		return WRITE_TIMEOUT;
 	}
 
-	FrameDecoder newDecoder() {
-		int max = this.settings.getMaxFrameBytes();
-		return switch (this.settings.getFraming()) {
-			case STREAM -> new StreamDecoder(this.converter);
-			case LINE -> new LineDecoder(max, this.settings.getCharset());
-			case STX_ETX -> new StxEtxDecoder(max);
-			case LENGTH_HEADER_1 -> new LengthHeaderDecoder(1, max);
-			case LENGTH_HEADER_2 -> new LengthHeaderDecoder(2, max);
-			case LENGTH_HEADER_4 -> new LengthHeaderDecoder(4, max);
-		};
+	FrameCodec newDecoder() {
+		return FrameCodecs.forListener(this.settings, this.converter);
 	}
 
 	void closed(long messagesReceived, long messagesSent) {

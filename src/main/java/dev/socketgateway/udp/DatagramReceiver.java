@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.socketgateway.actuate.ListenerMetrics;
-import dev.socketgateway.actuate.ThrottledWarnings;
+import dev.socketgateway.listener.ListenerMetrics;
+import dev.socketgateway.listener.ThrottledWarnings;
 import dev.socketgateway.security.AllowList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

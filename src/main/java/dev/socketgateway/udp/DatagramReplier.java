@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.SocketAddress;
 
-import dev.socketgateway.actuate.ListenerMetrics;
+import dev.socketgateway.listener.ListenerMetrics;
 
 import org.springframework.integration.expression.FunctionExpression;
 import org.springframework.integration.ip.IpHeaders;

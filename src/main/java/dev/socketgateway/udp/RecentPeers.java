@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.socketgateway.config.PeerInfo;
+import dev.socketgateway.listener.PeerInfo;
 
 /**
  * The UDP clients a listener heard from most recently, for the connections endpoint and the active

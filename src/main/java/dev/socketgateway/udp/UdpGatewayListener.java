@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
-import dev.socketgateway.actuate.ListenerMetrics;
-import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
-import dev.socketgateway.config.GatewayProperties.Protocol;
-import dev.socketgateway.config.PeerInfo;
+import dev.socketgateway.config.Protocol;
+import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerMetrics;
+import dev.socketgateway.listener.PeerInfo;
 
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 

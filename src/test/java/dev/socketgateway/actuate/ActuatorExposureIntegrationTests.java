@@ -48,7 +48,7 @@ class ActuatorExposureIntegrationTests extends ActuatorTestSupport {
 	@Test
 	void prometheusCountsAnExchangeOnTheTcpListener() throws IOException {
 		double before = tcpSample(this.actuator.get("/actuator/prometheus").body(), "gateway_messages_received_total");
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "scrape me".getBytes(UTF_8), 9)).asString(UTF_8).isEqualTo("SCRAPE ME");
 		}
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(

@@ -1,6 +1,6 @@
 package dev.socketgateway.actuate;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,7 +13,7 @@ abstract class ActuatorTestSupport {
 	int httpPort;
 
 	@Autowired
-	GatewayLifecycle lifecycle;
+	ListenerRegistry registry;
 
 	ObservabilityClients actuator;
 

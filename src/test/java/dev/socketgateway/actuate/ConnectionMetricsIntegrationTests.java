@@ -37,7 +37,7 @@ class ConnectionMetricsIntegrationTests extends ActuatorTestSupport {
 
 	@Test
 	void activeConnectionsFollowClientsInAndOutAndEveryOpenedConnectionIsCountedClosed() throws IOException {
-		int port = this.lifecycle.listener("tcp").port();
+		int port = this.registry.listener("tcp").port();
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(active()).as("no client yet").isZero());
 		double openedBefore = this.actuator.metric("gateway.connections.opened", TCP);
 		double closedBefore = this.actuator.metric("gateway.connections.closed", TCP);

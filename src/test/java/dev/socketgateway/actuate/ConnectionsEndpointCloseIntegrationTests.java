@@ -35,8 +35,8 @@ class ConnectionsEndpointCloseIntegrationTests extends ActuatorTestSupport {
 
 	@Test
 	void deletingAConnectionClosesItAndTheClientSeesEndOfStream() throws IOException {
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port());
-				Socket bystander = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port());
+				Socket bystander = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "hello".getBytes(UTF_8), 5)).asString(UTF_8).isEqualTo("HELLO");
 			assertThat(exchange(bystander, "hi".getBytes(UTF_8), 2)).asString(UTF_8).isEqualTo("HI");
 			long id = idOf(client);
@@ -60,7 +60,7 @@ class ConnectionsEndpointCloseIntegrationTests extends ActuatorTestSupport {
 	@Test
 	void deletingAConnectionThatIsNotOpenIsNotFound() throws IOException {
 		long id;
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "bye".getBytes(UTF_8), 3)).asString(UTF_8).isEqualTo("BYE");
 			id = idOf(client);
 		}

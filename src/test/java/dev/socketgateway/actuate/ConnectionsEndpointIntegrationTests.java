@@ -26,13 +26,13 @@ class ConnectionsEndpointIntegrationTests extends ActuatorTestSupport {
 
 	@Test
 	void aConnectedClientIsListedWithItsPortAndWhatItSentAndReceived() throws IOException {
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "hello".getBytes(UTF_8), 5)).asString(UTF_8).isEqualTo("HELLO");
 			int clientPort = client.getLocalPort();
 			await().atMost(TIMEOUT).untilAsserted(() -> {
 				JsonNode tcp = this.actuator.json("/actuator/connections").path("tcp");
 				assertThat(tcp.path("protocol").asString()).isEqualTo("tcp");
-				assertThat(tcp.path("port").asInt()).isEqualTo(this.lifecycle.listener("tcp").port());
+				assertThat(tcp.path("port").asInt()).isEqualTo(this.registry.listener("tcp").port());
 				assertThat(tcp.path("active").asInt()).isGreaterThanOrEqualTo(1);
 				JsonNode connection = connectionFrom(tcp, clientPort);
 				assertThat(connection).as("connection from port %d in %s", clientPort, tcp).isNotNull();
@@ -53,7 +53,7 @@ class ConnectionsEndpointIntegrationTests extends ActuatorTestSupport {
 
 	@Test
 	void aClientBehindAProxyProtocolBalancerIsListedWithItsOwnAddressAndTheBalancers() throws IOException {
-		try (Socket balancer = tcp(this.lifecycle.listener("proxied").port())) {
+		try (Socket balancer = tcp(this.registry.listener("proxied").port())) {
 			balancer.getOutputStream().write("PROXY TCP4 203.0.113.7 127.0.0.1 40123 7878\r\n".getBytes(UTF_8));
 			assertThat(exchange(balancer, "proxied".getBytes(UTF_8), 7)).asString(UTF_8).isEqualTo("PROXIED");
 			await().atMost(TIMEOUT).untilAsserted(() -> {
@@ -67,13 +67,13 @@ class ConnectionsEndpointIntegrationTests extends ActuatorTestSupport {
 
 	@Test
 	void aUdpPeerIsListedWithItsPortAndDatagramCount() throws IOException {
-		try (DatagramSocket client = udp(this.lifecycle.listener("udp").port())) {
+		try (DatagramSocket client = udp(this.registry.listener("udp").port())) {
 			for (String text : new String[] { "one", "two", "three" }) {
 				assertThat(exchange(client, text.getBytes(UTF_8))).asString(UTF_8).isEqualTo(text.toUpperCase());
 			}
 			JsonNode udp = this.actuator.json("/actuator/connections/udp");
 			assertThat(udp.path("protocol").asString()).isEqualTo("udp");
-			assertThat(udp.path("port").asInt()).isEqualTo(this.lifecycle.listener("udp").port());
+			assertThat(udp.path("port").asInt()).isEqualTo(this.registry.listener("udp").port());
 			assertThat(udp.path("connections")).as("UDP has no connections").isEmpty();
 			assertThat(udp.path("active").asInt()).isGreaterThanOrEqualTo(1);
 			JsonNode peer = null;
@@ -96,7 +96,7 @@ class ConnectionsEndpointIntegrationTests extends ActuatorTestSupport {
 
 	@Test
 	void closingAConnectionIsRefusedWhileTheEndpointIsReadOnly() throws IOException {
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "hello".getBytes(UTF_8), 5)).asString(UTF_8).isEqualTo("HELLO");
 			long id = await().atMost(TIMEOUT)
 				.until(() -> connectionFrom(this.actuator.json("/actuator/connections/tcp"), client.getLocalPort()),

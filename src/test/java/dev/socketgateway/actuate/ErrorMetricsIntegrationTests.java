@@ -29,7 +29,7 @@ class ErrorMetricsIntegrationTests extends ActuatorTestSupport {
 	void aLineOverMaxFrameBytesIsAnsweredWithAnErrorClosedAndCountedAsFrameTooLarge() throws IOException {
 		String[] tags = { "listener:line", "protocol:tcp", "reason:frame-too-large" };
 		double before = this.actuator.metric("gateway.errors", tags);
-		try (Socket client = tcp(this.lifecycle.listener("line").port())) {
+		try (Socket client = tcp(this.registry.listener("line").port())) {
 			String line = "x".repeat(ObservedGateway.MAX_LINE_BYTES + 1) + "\n";
 			client.getOutputStream().write(line.getBytes(UTF_8));
 			String error = "ERROR frame exceeds " + ObservedGateway.MAX_LINE_BYTES + " bytes\r\n";
@@ -44,7 +44,7 @@ class ErrorMetricsIntegrationTests extends ActuatorTestSupport {
 	void bytesOutsideAnStxEtxFrameCloseTheConnectionAndAreCountedAsMalformed() throws IOException {
 		String[] tags = { "listener:stx", "protocol:tcp", "reason:malformed" };
 		double before = this.actuator.metric("gateway.errors", tags);
-		try (Socket client = tcp(this.lifecycle.listener("stx").port())) {
+		try (Socket client = tcp(this.registry.listener("stx").port())) {
 			assertThat(exchange(client, "\u0002ok\u0003".getBytes(UTF_8), 4)).asString(UTF_8).isEqualTo("\u0002OK\u0003");
 			client.getOutputStream().write("garbage".getBytes(UTF_8));
 			assertThat(client.getInputStream().read()).as("closed on garbage").isEqualTo(-1);
@@ -57,7 +57,7 @@ class ErrorMetricsIntegrationTests extends ActuatorTestSupport {
 	void aConnectionOverMaxConnectionsIsClosedAndCountedAsRejected() throws IOException {
 		String[] tags = { "listener:single", "protocol:tcp", "reason:max-connections" };
 		double before = this.actuator.metric("gateway.connections.rejected", tags);
-		int port = this.lifecycle.listener("single").port();
+		int port = this.registry.listener("single").port();
 		try (Socket first = tcp(port)) {
 			assertThat(exchange(first, "first".getBytes(UTF_8), 5)).asString(UTF_8).isEqualTo("FIRST");
 			try (Socket second = tcp(port)) {
@@ -74,7 +74,7 @@ class ErrorMetricsIntegrationTests extends ActuatorTestSupport {
 	void aDatagramOverMaxDatagramBytesIsDroppedAndCountedAsDatagramTooLarge() throws IOException {
 		String[] tags = { "listener:udp", "protocol:udp", "reason:datagram-too-large" };
 		double before = this.actuator.metric("gateway.errors", tags);
-		try (DatagramSocket client = udp(this.lifecycle.listener("udp").port())) {
+		try (DatagramSocket client = udp(this.registry.listener("udp").port())) {
 			byte[] tooLarge = "y".repeat(ObservedGateway.MAX_DATAGRAM_BYTES + 1).getBytes(UTF_8);
 			client.send(new DatagramPacket(tooLarge, tooLarge.length));
 			await().atMost(TIMEOUT)

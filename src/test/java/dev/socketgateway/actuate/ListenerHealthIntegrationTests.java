@@ -54,7 +54,7 @@ class ListenerHealthIntegrationTests extends ActuatorTestSupport {
 			JsonNode listener = this.actuator.json("/actuator/health/gateway/" + name);
 			assertThat(listener.path("status").asString()).as(name).isEqualTo("UP");
 			JsonNode details = listener.path("details");
-			assertThat(details.path("port").asInt()).as(name).isEqualTo(this.lifecycle.listener(name).port())
+			assertThat(details.path("port").asInt()).as(name).isEqualTo(this.registry.listener(name).port())
 				.isPositive();
 			assertThat(details.path("bindAddress").asString()).as(name).isEqualTo("*");
 			assertThat(details.path("charset").asString()).as(name).isEqualTo("UTF-8");
@@ -74,7 +74,7 @@ class ListenerHealthIntegrationTests extends ActuatorTestSupport {
 		assertThat(this.actuator.json("/actuator/health/readiness").path("status").asString()).isEqualTo("UP");
 		assertThat(this.actuator.json("/actuator/health/liveness").path("status").asString()).isEqualTo("UP");
 
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "up".getBytes(UTF_8), 2)).asString(UTF_8).isEqualTo("UP");
 			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.actuator.json("/actuator/health/gateway/tcp")
 				.path("details").path("openConnections").asInt()).isEqualTo(1));
@@ -84,13 +84,13 @@ class ListenerHealthIntegrationTests extends ActuatorTestSupport {
 	@Test
 	@Order(2)
 	void aStoppedListenerIsDownWithAReasonAndTakesReadinessDownWhileLivenessStaysUp() throws IOException {
-		int port = this.lifecycle.listener("extra").port();
+		int port = this.registry.listener("extra").port();
 		try (Socket client = tcp(port)) {
 			assertThat(exchange(client, "before\n".getBytes(UTF_8), 7)).asString(UTF_8).isEqualTo("BEFORE\n");
 		}
 		assertThat(this.actuator.get("/actuator/health/gateway/extra").statusCode()).isEqualTo(200);
 
-		this.lifecycle.listener("extra").stop(Duration.ofSeconds(5));
+		this.registry.listener("extra").stop(Duration.ofSeconds(5));
 
 		HttpResponse<String> extra = this.actuator.get("/actuator/health/gateway/extra");
 		assertThat(extra.statusCode()).as(extra.body()).isEqualTo(503);

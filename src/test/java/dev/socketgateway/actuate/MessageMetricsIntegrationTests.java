@@ -36,7 +36,7 @@ class MessageMetricsIntegrationTests extends ActuatorTestSupport {
 		Counts before = counts("tcp", "tcp");
 		long bytesWritten = 0;
 		long bytesRead = 0;
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			for (int i = 0; i < MESSAGES; i++) {
 				String text = text(i);
 				byte[] request = text.getBytes(UTF_8);
@@ -63,7 +63,7 @@ class MessageMetricsIntegrationTests extends ActuatorTestSupport {
 		}
 		byte[] request = requests.toByteArray();
 		byte[] expected = replies.toByteArray();
-		try (Socket client = tcp(this.lifecycle.listener("line").port())) {
+		try (Socket client = tcp(this.registry.listener("line").port())) {
 			// Written in pieces that cut lines (and CRLFs) anywhere: messages are lines, not reads.
 			OutputStream out = client.getOutputStream();
 			for (int offset = 0; offset < request.length; offset += 37) {
@@ -80,7 +80,7 @@ class MessageMetricsIntegrationTests extends ActuatorTestSupport {
 		Counts before = counts("udp", "udp");
 		long bytesSent = 0;
 		long bytesReceived = 0;
-		try (DatagramSocket client = udp(this.lifecycle.listener("udp").port())) {
+		try (DatagramSocket client = udp(this.registry.listener("udp").port())) {
 			for (int i = 0; i < MESSAGES; i++) {
 				String text = text(i);
 				byte[] request = text.getBytes(UTF_8);

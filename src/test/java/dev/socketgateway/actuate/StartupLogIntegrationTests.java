@@ -3,7 +3,7 @@ package dev.socketgateway.actuate;
 import java.util.List;
 
 import dev.socketgateway.SocketGatewayApplication;
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,19 +30,19 @@ class StartupLogIntegrationTests {
 					"--gateway.listeners.local.protocol=tcp", "--gateway.listeners.local.port=0",
 					"--gateway.listeners.local.bind-address=127.0.0.1");
 		try {
-			GatewayLifecycle lifecycle = context.getBean(GatewayLifecycle.class);
-			assertStartupLine(output, lifecycle, "tcp", "tcp", "*");
-			assertStartupLine(output, lifecycle, "udp", "udp", "*");
-			assertStartupLine(output, lifecycle, "local", "tcp", "127.0.0.1");
+			ListenerRegistry registry = context.getBean(ListenerRegistry.class);
+			assertStartupLine(output, registry, "tcp", "tcp", "*");
+			assertStartupLine(output, registry, "udp", "udp", "*");
+			assertStartupLine(output, registry, "local", "tcp", "127.0.0.1");
 		}
 		finally {
 			context.close();
 		}
 	}
 
-	private static void assertStartupLine(CapturedOutput output, GatewayLifecycle lifecycle, String listener,
+	private static void assertStartupLine(CapturedOutput output, ListenerRegistry registry, String listener,
 			String protocol, String address) {
-		int port = lifecycle.listener(listener).port();
+		int port = registry.listener(listener).port();
 		assertThat(port).as("port of listener %s", listener).isPositive();
 		String prefix = "Listener '" + listener + "' (" + protocol + ") listening on ";
 		List<String> lines = output.getOut().lines().filter((line) -> line.contains(prefix)).toList();

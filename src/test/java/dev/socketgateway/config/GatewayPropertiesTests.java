@@ -27,13 +27,13 @@ class GatewayPropertiesTests {
 			.run((context) -> {
 				Map<String, GatewayProperties.Listener> listeners = context.getBean(GatewayProperties.class).getListeners();
 				assertThat(listeners).containsOnlyKeys("tcp", "udp");
-				assertThat(listeners.get("tcp").getProtocol()).isEqualTo(GatewayProperties.Protocol.TCP);
+				assertThat(listeners.get("tcp").getProtocol()).isEqualTo(Protocol.TCP);
 				assertThat(listeners.get("tcp").getPort()).isEqualTo(7878);
-				assertThat(listeners.get("tcp").getFraming()).isEqualTo(GatewayProperties.Framing.STREAM);
+				assertThat(listeners.get("tcp").getFraming()).isEqualTo(Framing.STREAM);
 				assertThat(listeners.get("tcp").getBacklog()).isEqualTo(1024);
 				assertThat(listeners.get("tcp").getCharset()).isEqualTo(Charset.forName("UTF-8"));
 				assertThat(listeners.get("tcp").getBindAddress()).isNull();
-				assertThat(listeners.get("udp").getProtocol()).isEqualTo(GatewayProperties.Protocol.UDP);
+				assertThat(listeners.get("udp").getProtocol()).isEqualTo(Protocol.UDP);
 				assertThat(listeners.get("udp").getPort()).isEqualTo(7878);
 			});
 	}
@@ -50,7 +50,7 @@ class GatewayPropertiesTests {
 			GatewayProperties.Listener tcp = properties.getListeners().get("tcp");
 			assertThat(tcp.getPort()).isEqualTo(9000);
 			assertThat(tcp.getCharset()).isEqualTo(Charset.forName("GBK"));
-			assertThat(tcp.getProtocol()).as("kept from the packaged defaults").isEqualTo(GatewayProperties.Protocol.TCP);
+			assertThat(tcp.getProtocol()).as("kept from the packaged defaults").isEqualTo(Protocol.TCP);
 			assertThat(properties.enabledListeners()).containsOnlyKeys("tcp");
 		});
 	}
@@ -145,7 +145,7 @@ class GatewayPropertiesTests {
 		this.runner.withPropertyValues("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000")
 			.run((context) -> {
 				GatewayProperties.Listener listener = context.getBean(GatewayProperties.class).getListeners().get("a");
-				assertThat(listener.getProxyProtocol()).isEqualTo(GatewayProperties.ProxyProtocol.OFF);
+				assertThat(listener.getProxyProtocol()).isEqualTo(ProxyProtocol.OFF);
 				assertThat(listener.getProxyTrustedCidrs()).isEmpty();
 				assertThat(listener.getProxyHeaderTimeout()).hasSeconds(5);
 			});

@@ -6,7 +6,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,7 +73,7 @@ abstract class ReliabilityTestSupport {
 	static final Duration SETTLE = Duration.ofSeconds(20);
 
 	@Autowired
-	GatewayLifecycle lifecycle;
+	ListenerRegistry listeners;
 
 	@Autowired
 	MeterRegistry registry;
@@ -86,7 +86,7 @@ abstract class ReliabilityTestSupport {
 	}
 
 	int port(String listener) {
-		return this.lifecycle.listener(listener).port();
+		return this.listeners.listener(listener).port();
 	}
 
 	/** A counter of the listener, 0 if it has not been registered. */
@@ -142,8 +142,8 @@ abstract class ReliabilityTestSupport {
 	 * thread is left over from the test.
 	 */
 	void assertHealthy(String listener, boolean lineFraming) throws IOException {
-		assertThat(this.lifecycle.listener(listener).isListening()).as("%s is listening", listener).isTrue();
-		assertThat(this.lifecycle.listener(listener).downReason()).isNull();
+		assertThat(this.listeners.listener(listener).isListening()).as("%s is listening", listener).isTrue();
+		assertThat(this.listeners.listener(listener).downReason()).isNull();
 		String request = "fresh client " + ThreadLocalRandom.current().nextInt(1000);
 		try (Socket fresh = tcp(port(listener))) {
 			if (lineFraming) {

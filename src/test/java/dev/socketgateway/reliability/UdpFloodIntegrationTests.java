@@ -71,7 +71,7 @@ class UdpFloodIntegrationTests extends ReliabilityTestSupport {
 				flooded, TimeUnit.NANOSECONDS.toMillis(elapsed), flooded * 1e9 / elapsed, in, 100 * in / flooded);
 		assertThat(in).as("received at most what was sent").isLessThanOrEqualTo(flooded);
 		assertThat(errors("udp", "write-failed") - writeFailed).isZero();
-		assertThat(this.lifecycle.listener("udp").isListening()).isTrue();
+		assertThat(this.listeners.listener("udp").isListening()).isTrue();
 		try (DatagramSocket fresh = udp(port("udp"))) {
 			assertThat(text(exchange(fresh, ascii("fresh datagram")))).isEqualTo("FRESH DATAGRAM");
 		}

@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 class AllowListIntegrationTests {
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -40,7 +40,7 @@ class AllowListIntegrationTests {
 	@Test
 	void aTcpClientOutsideTheListIsClosedBeforeAnyReadAndCounted() throws IOException {
 		double before = rejected("tcp");
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			InputStream in = client.getInputStream();
 			int read;
 			try {
@@ -53,12 +53,12 @@ class AllowListIntegrationTests {
 			assertThat(read).as("the server closed without answering").isEqualTo(-1);
 		}
 		await().untilAsserted(() -> assertThat(rejected("tcp")).isEqualTo(before + 1));
-		assertThat(this.lifecycle.listener("tcp").activeConnections()).isZero();
+		assertThat(this.registry.listener("tcp").activeConnections()).isZero();
 	}
 
 	@Test
 	void aClientInsideTheListIsServed() throws IOException {
-		try (Socket client = tcp(this.lifecycle.listener("open").port())) {
+		try (Socket client = tcp(this.registry.listener("open").port())) {
 			assertThat(exchange(client, "inside")).isEqualTo("INSIDE");
 		}
 	}
@@ -66,7 +66,7 @@ class AllowListIntegrationTests {
 	@Test
 	void aDatagramFromOutsideTheListIsDroppedAndCounted() throws IOException {
 		double before = rejected("udp");
-		try (DatagramSocket client = udp(this.lifecycle.listener("udp").port())) {
+		try (DatagramSocket client = udp(this.registry.listener("udp").port())) {
 			client.setSoTimeout(500);
 			send(client, ascii("let me in"));
 			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> client.receive(

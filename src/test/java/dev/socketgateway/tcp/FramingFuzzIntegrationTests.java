@@ -17,9 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -96,7 +95,7 @@ class FramingFuzzIntegrationTests {
 	private static ExecutorService hostile;
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@BeforeAll
 	static void startPool() {
@@ -132,7 +131,7 @@ class FramingFuzzIntegrationTests {
 		}
 		assertThat(failures).as("hostile clients that saw something wrong").isEmpty();
 		assertThat(rounds).isGreaterThanOrEqualTo(20);
-		assertThat(this.lifecycle.listener(LISTENERS.get(framing)).isListening()).isTrue();
+		assertThat(this.registry.listener(LISTENERS.get(framing)).isListening()).isTrue();
 		try (Socket late = connect(framing)) {
 			roundTrip(late, framing, "a new client after the storm");
 		}
@@ -252,7 +251,7 @@ class FramingFuzzIntegrationTests {
 	}
 
 	private Socket connect(Framing framing) throws IOException {
-		return tcp(this.lifecycle.listener(LISTENERS.get(framing)).port());
+		return tcp(this.registry.listener(LISTENERS.get(framing)).port());
 	}
 
 }

@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.socketgateway.config.GatewayLifecycle;
-import dev.socketgateway.config.GatewayListener;
+import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,11 +88,11 @@ class FramingIntegrationTests {
 			Framing.LENGTH_HEADER_4, "len4");
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@Test
 	void severalListenersRunInOneContextEachOnItsOwnPort() {
-		List<GatewayListener> listeners = this.lifecycle.listeners();
+		List<GatewayListener> listeners = this.registry.listeners();
 		assertThat(listeners).extracting(GatewayListener::name)
 			.containsExactlyInAnyOrder("tcp", "udp", "lines", "stx", "len1", "len2", "len4", "gbk", "greeted",
 					"greetedstx");
@@ -346,7 +345,7 @@ class FramingIntegrationTests {
 	}
 
 	private Socket connect(String listener) throws IOException {
-		return tcp(this.lifecycle.listener(listener).port());
+		return tcp(this.registry.listener(listener).port());
 	}
 
 }

@@ -12,9 +12,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,7 +99,7 @@ import static org.awaitility.Awaitility.await;
 class LimitsIntegrationTests {
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@ParameterizedTest
 	@EnumSource(Limited.class)
@@ -322,7 +321,7 @@ class LimitsIntegrationTests {
 	}
 
 	private Socket connect(String listener) throws IOException {
-		return tcp(this.lifecycle.listener(listener).port());
+		return tcp(this.registry.listener(listener).port());
 	}
 
 	/** For input the server may refuse, and close the connection, while it is still being written. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import dev.socketgateway.tcp.ProxyHeaderReader.Outcome;
+import dev.socketgateway.tcp.framing.FramingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -7,8 +7,8 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import dev.socketgateway.config.ConnectionInfo;
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ConnectionInfo;
+import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -90,7 +90,7 @@ class ProxyProtocolIntegrationTests {
 	private static final byte[] BALANCER = { 127, 0, 0, 1 };
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -272,11 +272,11 @@ class ProxyProtocolIntegrationTests {
 	}
 
 	private int port(String listener) {
-		return this.lifecycle.listener(listener).port();
+		return this.registry.listener(listener).port();
 	}
 
 	private ConnectionInfo connectionOf(String listener, int remotePort) {
-		List<ConnectionInfo> connections = this.lifecycle.listener(listener).connections();
+		List<ConnectionInfo> connections = this.registry.listener(listener).connections();
 		return connections.stream()
 			.filter((info) -> info.remotePort() == remotePort)
 			.findFirst()

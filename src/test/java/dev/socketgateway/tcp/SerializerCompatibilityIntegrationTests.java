@@ -5,7 +5,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SerializerCompatibilityIntegrationTests {
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	static Stream<Arguments> serializers() {
 		return Stream.of(Arguments.of("crlf", new ByteArrayCrLfSerializer()),
@@ -53,7 +53,7 @@ class SerializerCompatibilityIntegrationTests {
 	@MethodSource("serializers")
 	void aClientUsingSpringIntegrationsSerializerGetsItsRepliesDecodedByTheSameSerializer(String listener,
 			AbstractByteArraySerializer serializer) throws IOException {
-		try (Socket client = tcp(this.lifecycle.listener(listener).port())) {
+		try (Socket client = tcp(this.registry.listener(listener).port())) {
 			for (String text : new String[] { "first frame", "", "grüße aus köln" }) {
 				serializer.serialize(text.getBytes(StandardCharsets.UTF_8), client.getOutputStream());
 				client.getOutputStream().flush();

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +30,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class TcpBindAddressIntegrationTests {
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	private int port;
 
 	@BeforeEach
 	void findPort() {
-		this.port = this.lifecycle.listener("loopback").port();
+		this.port = this.registry.listener("loopback").port();
 	}
 
 	@Test

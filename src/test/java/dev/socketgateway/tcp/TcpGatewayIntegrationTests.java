@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,13 +63,13 @@ class TcpGatewayIntegrationTests {
 	private static final Duration MANY_CLIENTS_LIMIT = Duration.ofSeconds(30);
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	private int port;
 
 	@BeforeEach
 	void findPort() {
-		this.port = this.lifecycle.listener("tcp").port();
+		this.port = this.registry.listener("tcp").port();
 	}
 
 	@Test
@@ -245,7 +245,7 @@ class TcpGatewayIntegrationTests {
 	void gbkListenerReturnsACharacterWhoseTrailByteLooksLikeAsciiUnchanged() throws IOException {
 		byte[] character = "乤".getBytes(GBK);
 		assertThat(character).isEqualTo(new byte[] { (byte) 0x81, 0x61 });
-		try (Socket socket = tcp(this.lifecycle.listener("gbk").port())) {
+		try (Socket socket = tcp(this.registry.listener("gbk").port())) {
 			socket.getOutputStream().write(character);
 			socket.shutdownOutput();
 			byte[] reply = readToEnd(socket, 1024);
@@ -255,7 +255,7 @@ class TcpGatewayIntegrationTests {
 
 	@Test
 	void gbkListenerUpperCasesLatinLettersNextToChineseText() throws IOException {
-		try (Socket socket = tcp(this.lifecycle.listener("gbk").port())) {
+		try (Socket socket = tcp(this.registry.listener("gbk").port())) {
 			socket.getOutputStream().write("你好abc".getBytes(GBK));
 			socket.shutdownOutput();
 			byte[] reply = readToEnd(socket, 1024);

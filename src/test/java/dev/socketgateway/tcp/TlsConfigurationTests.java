@@ -5,8 +5,9 @@ import java.io.IOException;
 import javax.net.ssl.SSLSocket;
 
 import dev.socketgateway.SocketGatewayApplication;
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.config.ClientAuth;
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -71,7 +72,7 @@ class TlsConfigurationTests {
 			.withPropertyValues("gateway.listeners.secure.protocol=tcp", "gateway.listeners.secure.port=7000",
 					"gateway.listeners.secure.ssl.bundle=test")
 			.run((context) -> assertThat(context.getBean(GatewayProperties.class).getListeners().get("secure").getSsl()
-				.getClientAuth()).isEqualTo(GatewayProperties.ClientAuth.NONE));
+				.getClientAuth()).isEqualTo(ClientAuth.NONE));
 	}
 
 	@Test
@@ -83,7 +84,7 @@ class TlsConfigurationTests {
 				"--spring.ssl.bundle.jks.store.options.enabled-protocols=TLSv1.2",
 				"--gateway.listeners.secure.protocol=tcp", "--gateway.listeners.secure.port=0",
 				"--gateway.listeners.secure.framing=line", "--gateway.listeners.secure.ssl.bundle=store")) {
-			int port = context.getBean(GatewayLifecycle.class).listener("secure").port();
+			int port = context.getBean(ListenerRegistry.class).listener("secure").port();
 			try (SSLSocket client = TlsIntegrationTests.connect(TlsIntegrationTests.clientContext(false), port)) {
 				assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
 				send(client, "from a keystore\n".getBytes(UTF_8));

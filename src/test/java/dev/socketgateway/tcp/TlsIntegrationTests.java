@@ -23,7 +23,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -94,7 +94,7 @@ class TlsIntegrationTests {
 	});
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -296,7 +296,7 @@ class TlsIntegrationTests {
 	}
 
 	private Integer port(String listener) {
-		return this.lifecycle.listener(listener).port();
+		return this.registry.listener(listener).port();
 	}
 
 	private Counter errors(String listener, String reason) {

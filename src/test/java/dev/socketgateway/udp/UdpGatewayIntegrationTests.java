@@ -7,7 +7,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.socketgateway.config.GatewayLifecycle;
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +34,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class UdpGatewayIntegrationTests {
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	private int port;
 
 	@BeforeEach
 	void findPort() {
-		this.port = this.lifecycle.listener("udp").port();
+		this.port = this.registry.listener("udp").port();
 	}
 
 	@Test

@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.util.concurrent.TimeUnit;
 
-import dev.socketgateway.config.GatewayLifecycle;
-
+import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UdpLimitsIntegrationTests {
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@Test
 	void aDatagramOfExactlyMaxDatagramBytesIsAnswered() throws IOException {
@@ -77,7 +76,7 @@ class UdpLimitsIntegrationTests {
 	}
 
 	private DatagramSocket connect(String listener) throws IOException {
-		return udp(this.lifecycle.listener(listener).port());
+		return udp(this.registry.listener(listener).port());
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -35,13 +35,13 @@ class DrainingShutdownIntegrationTests {
 		List<String> seen = new ArrayList<>();
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(SocketGatewayApplication.class)
 			.run("--server.port=0", "--gateway.listeners.tcp.port=0", "--gateway.listeners.udp.port=0");
-		GatewayLifecycle lifecycle = context.getBean(GatewayLifecycle.class);
+		ListenerRegistry registry = context.getBean(ListenerRegistry.class);
 		context.addApplicationListener((ApplicationListener<AvailabilityChangeEvent<?>>) (event) -> {
 			if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
-				seen.add("readiness down, tcp listening=" + lifecycle.listener("tcp").isListening());
+				seen.add("readiness down, tcp listening=" + registry.listener("tcp").isListening());
 			}
 		});
-		try (Socket client = tcp(lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(registry.listener("tcp").port())) {
 			assertThat(exchange(client, "before")).isEqualTo("BEFORE");
 			send(client, "in flight".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 			context.close();
@@ -52,7 +52,7 @@ class DrainingShutdownIntegrationTests {
 		assertThat(seen).containsExactly("readiness down, tcp listening=true");
 		assertThat(output.getOut()).as("the drain accounts for every request")
 			.contains("Listener 'tcp' drained: 2 messages received, 2 replies sent");
-		assertThat(lifecycle.listener("tcp").isListening()).isFalse();
+		assertThat(registry.listener("tcp").isListening()).isFalse();
 	}
 
 }

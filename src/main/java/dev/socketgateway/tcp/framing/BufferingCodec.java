@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * buffer; only the incomplete frame at the end of a read is copied into this connection's own buffer,
  * which never grows past the largest valid frame (payload limit plus framing overhead).
  */
-abstract class BufferingDecoder implements FrameDecoder {
+abstract class BufferingCodec implements FrameCodec {
 
 	private static final byte[] NONE = new byte[0];
 
@@ -21,7 +21,7 @@ abstract class BufferingDecoder implements FrameDecoder {
 
 	private int heldLength;
 
-	BufferingDecoder(int capacity) {
+	BufferingCodec(int capacity) {
 		this.capacity = capacity;
 	}
 

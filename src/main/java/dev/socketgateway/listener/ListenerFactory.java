@@ -1,9 +1,12 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
+
+import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.Protocol;
 
 /** Starts listeners of one protocol from their configuration. */
-public interface ListenerRegistrar {
+public interface ListenerFactory {
 
-	GatewayProperties.Protocol protocol();
+	Protocol protocol();
 
 	/** Registers and starts the listener's flow; binding may finish later, see {@link GatewayListener#awaitBound}. */
 	GatewayListener start(String name, GatewayProperties.Listener settings);

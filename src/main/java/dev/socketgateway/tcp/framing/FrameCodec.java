@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -7,22 +7,22 @@ import java.util.function.Consumer;
  * The framing state of one connection: splits what arrives into messages and frames each reply the way
  * the client framed its request. Instances are per connection and used by one thread at a time.
  */
-interface FrameDecoder {
+public interface FrameCodec {
 
 	/** Consumes every remaining byte of {@code in}, handing each complete message to {@code frames}. */
-	void decode(ByteBuffer in, Consumer<byte[]> frames);
+	public void decode(ByteBuffer in, Consumer<byte[]> frames);
 
 	/** The client sent its last byte; hand over whatever is still held. */
-	void endOfInput(Consumer<byte[]> frames);
+	public void endOfInput(Consumer<byte[]> frames);
 
 	/** Frames a reply to the message most recently handed out. */
-	ByteBuffer encode(byte[] reply);
+	public ByteBuffer encode(byte[] reply);
 
 	/**
 	 * What to send before closing a connection whose frame is over the limit, or null for nothing: a
 	 * framing meant for people at a terminal says why; a binary framing just closes.
 	 */
-	default ByteBuffer tooLargeReply() {
+	public default ByteBuffer tooLargeReply() {
 		return null;
 	}
 

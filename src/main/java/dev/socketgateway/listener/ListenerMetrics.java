@@ -1,4 +1,4 @@
-package dev.socketgateway.actuate;
+package dev.socketgateway.listener;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +26,17 @@ import org.springframework.util.Assert;
  * refresh, and the process exits non-zero.
  */
 @Component
-public class GatewayLifecycle implements SmartLifecycle {
+public class ListenerRegistry implements SmartLifecycle {
 
 	/** Before the HTTP server starts and after it stops, so probes see the listeners' real state. */
 	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
-	private static final Logger logger = LoggerFactory.getLogger(GatewayLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(ListenerRegistry.class);
 
 	private final GatewayProperties properties;
 
-	private final Map<GatewayProperties.Protocol, ListenerRegistrar> registrars =
-			new EnumMap<>(GatewayProperties.Protocol.class);
+	private final Map<Protocol, ListenerFactory> factories =
+			new EnumMap<>(Protocol.class);
 
 	private final List<GatewayListener> running = Collections.synchronizedList(new ArrayList<>());
 
@@ -45,9 +47,9 @@ public class GatewayLifecycle implements SmartLifecycle {
 
 	private volatile boolean started;
 
-	GatewayLifecycle(GatewayProperties properties, List<ListenerRegistrar> registrars, LifecycleProperties lifecycle) {
+	ListenerRegistry(GatewayProperties properties, List<ListenerFactory> factories, LifecycleProperties lifecycle) {
 		this.properties = properties;
-		registrars.forEach((registrar) -> this.registrars.put(registrar.protocol(), registrar));
+		factories.forEach((factory) -> this.factories.put(factory.protocol(), factory));
 		// Leave a margin inside Boot's per-phase budget for closing sockets after the drain.
 		this.shutdownTimeout = lifecycle.getTimeoutPerShutdownPhase().multipliedBy(3).dividedBy(4);
 	}
@@ -57,10 +59,10 @@ public class GatewayLifecycle implements SmartLifecycle {
 		this.started = true;
 		List<String> failures = new ArrayList<>();
 		this.properties.enabledListeners().forEach((name, settings) -> {
-			ListenerRegistrar registrar = this.registrars.get(settings.getProtocol());
-			Assert.state(registrar != null, () -> "No registrar for protocol " + settings.getProtocol());
+			ListenerFactory factory = this.factories.get(settings.getProtocol());
+			Assert.state(factory != null, () -> "No factory for protocol " + settings.getProtocol());
 			try {
-				GatewayListener listener = registrar.start(name, settings);
+				GatewayListener listener = factory.start(name, settings);
 				this.running.add(listener);
 				this.everStarted.put(name, listener);
 			}

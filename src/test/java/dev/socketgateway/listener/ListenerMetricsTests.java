@@ -1,4 +1,4 @@
-package dev.socketgateway.actuate;
+package dev.socketgateway.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

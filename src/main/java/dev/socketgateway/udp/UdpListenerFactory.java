@@ -3,15 +3,14 @@ package dev.socketgateway.udp;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import dev.socketgateway.actuate.ListenerMetrics;
-import dev.socketgateway.config.FlowMetrics;
-import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
-import dev.socketgateway.config.GatewayProperties.Protocol;
-import dev.socketgateway.config.ListenerRegistrar;
+import dev.socketgateway.config.Protocol;
+import dev.socketgateway.listener.FlowMetrics;
+import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerFactory;
+import dev.socketgateway.listener.ListenerMetrics;
 import dev.socketgateway.security.AllowList;
 import dev.socketgateway.transform.UppercaseTransformer;
-
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.ApplicationContext;
@@ -29,7 +28,7 @@ import org.springframework.stereotype.Component;
  * its socket and ignores datagrams from any other port.
  */
 @Component
-class UdpListenerRegistrar implements ListenerRegistrar {
+class UdpListenerFactory implements ListenerFactory {
 
 	private final IntegrationFlowContext flows;
 
@@ -39,7 +38,7 @@ class UdpListenerRegistrar implements ListenerRegistrar {
 
 	private final ApplicationContext applicationContext;
 
-	UdpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, MeterRegistry meters,
+	UdpListenerFactory(IntegrationFlowContext flows, UppercaseTransformer uppercase, MeterRegistry meters,
 			ApplicationContext context) {
 		this.flows = flows;
 		this.uppercase = uppercase;

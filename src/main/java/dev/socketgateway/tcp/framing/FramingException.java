@@ -1,10 +1,10 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 /**
  * A client sent something its listener's framing cannot accept. The connection is closed; other
  * connections are not affected.
  */
-class FramingException extends RuntimeException {
+public class FramingException extends RuntimeException {
 
 	/** Metric and log reason: frame-too-large, malformed or proxy-header. */
 	private final String reason;
@@ -14,23 +14,23 @@ class FramingException extends RuntimeException {
 		this.reason = reason;
 	}
 
-	static FramingException tooLarge(int limit) {
+	public static FramingException tooLarge(int limit) {
 		return new FramingException("frame-too-large", "frame exceeds " + limit + " bytes");
 	}
 
-	static FramingException malformed(String what) {
+	public static FramingException malformed(String what) {
 		return new FramingException("malformed", what);
 	}
 
-	static FramingException proxyHeader(String what) {
+	public static FramingException proxyHeader(String what) {
 		return new FramingException("proxy-header", what);
 	}
 
-	String reason() {
+	public String reason() {
 		return this.reason;
 	}
 
-	boolean isTooLarge() {
+	public boolean isTooLarge() {
 		return "frame-too-large".equals(this.reason);
 	}
 

@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 
+import dev.socketgateway.config.Framing;
 import dev.socketgateway.transform.CaseConverter;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.util.ReflectionTestUtils;
@@ -52,7 +52,7 @@ class FramingFuzzTests {
 				for (int iteration = 0; iteration < 600; iteration++) {
 					byte[] input = randomBytes(random, kind);
 					int[] cuts = randomCuts(random, input.length);
-					FrameDecoder decoder = kind.decoder.get();
+					FrameCodec decoder = kind.decoder.get();
 					int consumed = 0;
 					try {
 						for (int c = 0; c + 1 < cuts.length; c++) {
@@ -99,7 +99,7 @@ class FramingFuzzTests {
 					}
 					byte[] input = wire.toByteArray();
 					int[] cuts = randomCuts(random, input.length);
-					FrameDecoder decoder = kind.decoder.get();
+					FrameCodec decoder = kind.decoder.get();
 					List<byte[]> frames = new ArrayList<>();
 					List<byte[]> replyTerminators = new ArrayList<>();
 					for (int c = 0; c + 1 < cuts.length; c++) {
@@ -137,7 +137,7 @@ class FramingFuzzTests {
 					}
 					byte[] input = text.toString().getBytes(charset);
 					int[] cuts = randomCuts(random, input.length);
-					StreamDecoder decoder = new StreamDecoder(converter);
+					StreamCodec decoder = new StreamCodec(converter);
 					ByteArrayOutputStream joined = new ByteArrayOutputStream();
 					String context = charset + " iteration " + iteration + ", input " + HexFormat.of().formatHex(input)
 							+ ", cuts " + Arrays.toString(cuts);
@@ -199,8 +199,8 @@ class FramingFuzzTests {
 		return cuts.stream().mapToInt(Integer::intValue).toArray();
 	}
 
-	private static void assertHeldWithinLimit(Kind kind, FrameDecoder decoder) {
-		if (decoder instanceof BufferingDecoder buffering) {
+	private static void assertHeldWithinLimit(Kind kind, FrameCodec decoder) {
+		if (decoder instanceof BufferingCodec buffering) {
 			byte[] held = (byte[]) ReflectionTestUtils.getField(buffering, "held");
 			assertThat(held.length).as("%s held buffer", kind).isLessThanOrEqualTo(kind.largestFrame);
 		}
@@ -228,27 +228,27 @@ class FramingFuzzTests {
 	/** Decoders under test, each with the largest frame it may buffer. */
 	private enum Kind {
 
-		LINE_SMALL(() -> new LineDecoder(16, UTF_8), Framing.LINE, 16, 18),
+		LINE_SMALL(() -> new LineCodec(16, UTF_8), Framing.LINE, 16, 18),
 
-		LINE(() -> new LineDecoder(300, UTF_8), Framing.LINE, 300, 302),
+		LINE(() -> new LineCodec(300, UTF_8), Framing.LINE, 300, 302),
 
-		STX_ETX_SMALL(() -> new StxEtxDecoder(16), Framing.STX_ETX, 16, 18),
+		STX_ETX_SMALL(() -> new StxEtxCodec(16), Framing.STX_ETX, 16, 18),
 
-		STX_ETX(() -> new StxEtxDecoder(300), Framing.STX_ETX, 300, 302),
+		STX_ETX(() -> new StxEtxCodec(300), Framing.STX_ETX, 300, 302),
 
-		LENGTH_HEADER_1(() -> new LengthHeaderDecoder(1, 300), Framing.LENGTH_1, 255, 256),
+		LENGTH_HEADER_1(() -> new LengthHeaderCodec(1, 300), Framing.LENGTH_1, 255, 256),
 
-		LENGTH_HEADER_2(() -> new LengthHeaderDecoder(2, 300), Framing.LENGTH_2, 300, 302),
+		LENGTH_HEADER_2(() -> new LengthHeaderCodec(2, 300), Framing.LENGTH_2, 300, 302),
 
-		LENGTH_HEADER_4(() -> new LengthHeaderDecoder(4, 300), Framing.LENGTH_4, 300, 304),
+		LENGTH_HEADER_4(() -> new LengthHeaderCodec(4, 300), Framing.LENGTH_4, 300, 304),
 
-		LENGTH_HEADER_4_SMALL(() -> new LengthHeaderDecoder(4, 5), Framing.LENGTH_4, 5, 9),
+		LENGTH_HEADER_4_SMALL(() -> new LengthHeaderCodec(4, 5), Framing.LENGTH_4, 5, 9),
 
-		STREAM_UTF_8(() -> new StreamDecoder(CaseConverter.forCharset(UTF_8)), null, 300, 0),
+		STREAM_UTF_8(() -> new StreamCodec(CaseConverter.forCharset(UTF_8)), null, 300, 0),
 
-		STREAM_GBK(() -> new StreamDecoder(CaseConverter.forCharset(GBK)), null, 300, 0);
+		STREAM_GBK(() -> new StreamCodec(CaseConverter.forCharset(GBK)), null, 300, 0);
 
-		private final Supplier<FrameDecoder> decoder;
+		private final Supplier<FrameCodec> decoder;
 
 		private final Framing framing;
 
@@ -256,7 +256,7 @@ class FramingFuzzTests {
 
 		private final int largestFrame;
 
-		Kind(Supplier<FrameDecoder> decoder, Framing framing, int max, int largestFrame) {
+		Kind(Supplier<FrameCodec> decoder, Framing framing, int max, int largestFrame) {
 			this.decoder = decoder;
 			this.framing = framing;
 			this.max = max;

@@ -1,4 +1,4 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -8,13 +8,13 @@ import java.util.function.Consumer;
  * Length-prefixed framing: a big-endian unsigned length of 1, 2 or 4 bytes, then that many payload bytes.
  * A header that announces more than the limit ends the connection before any of the payload is buffered.
  */
-final class LengthHeaderDecoder extends BufferingDecoder {
+final class LengthHeaderCodec extends BufferingCodec {
 
 	private final int headerBytes;
 
 	private final int maxFrameBytes;
 
-	LengthHeaderDecoder(int headerBytes, int maxFrameBytes) {
+	LengthHeaderCodec(int headerBytes, int maxFrameBytes) {
 		super(headerBytes + effectiveLimit(headerBytes, maxFrameBytes));
 		this.headerBytes = headerBytes;
 		this.maxFrameBytes = effectiveLimit(headerBytes, maxFrameBytes);

@@ -11,11 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
-import dev.socketgateway.config.FlowMetrics;
-import dev.socketgateway.config.GatewayListener;
 import dev.socketgateway.config.GatewayProperties;
-import dev.socketgateway.config.GatewayProperties.Protocol;
-import dev.socketgateway.config.ListenerRegistrar;
+import dev.socketgateway.config.Protocol;
+import dev.socketgateway.listener.FlowMetrics;
+import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerFactory;
 import dev.socketgateway.transform.UppercaseTransformer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -43,9 +43,9 @@ import org.springframework.stereotype.Component;
  * collaborate through one NIO server connection factory; the loops share the port through SO_REUSEPORT.
  */
 @Component
-class TcpListenerRegistrar implements ListenerRegistrar {
+class TcpListenerFactory implements ListenerFactory {
 
-	private static final Logger logger = LoggerFactory.getLogger(TcpListenerRegistrar.class);
+	private static final Logger logger = LoggerFactory.getLogger(TcpListenerFactory.class);
 
 	private final IntegrationFlowContext flows;
 
@@ -67,7 +67,7 @@ class TcpListenerRegistrar implements ListenerRegistrar {
 	/** Binding outcome per factory; the NIO server binds on its own thread and reports through events. */
 	private final Map<Object, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
 
-	TcpListenerRegistrar(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler,
+	TcpListenerFactory(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler,
 			MeterRegistry meters, GatewayProperties properties, ApplicationContext context,
 			ObjectProvider<SslBundles> sslBundles) {
 		this.flows = flows;

@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -11,7 +11,7 @@ import dev.socketgateway.transform.CaseConverter;
  * delimiter still gets its reply. Only the tail of a character split across reads is held back, because
  * upper-casing half a character would corrupt it.
  */
-final class StreamDecoder implements FrameDecoder {
+final class StreamCodec implements FrameCodec {
 
 	private static final byte[] NONE = new byte[0];
 
@@ -19,7 +19,7 @@ final class StreamDecoder implements FrameDecoder {
 
 	private byte[] held = NONE;
 
-	StreamDecoder(CaseConverter converter) {
+	StreamCodec(CaseConverter converter) {
 		this.converter = converter;
 	}
 

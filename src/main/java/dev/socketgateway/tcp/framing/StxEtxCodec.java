@@ -1,11 +1,11 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
 /** STX/ETX framing: each message is 0x02, the payload, 0x03. Bytes outside a frame are malformed input. */
-final class StxEtxDecoder extends BufferingDecoder {
+final class StxEtxCodec extends BufferingCodec {
 
 	static final byte STX = 0x02;
 
@@ -13,10 +13,10 @@ final class StxEtxDecoder extends BufferingDecoder {
 
 	private final int maxFrameBytes;
 
-	/** Leading bytes of the next call known to hold no ETX; see {@link LineDecoder}. */
+	/** Leading bytes of the next call known to hold no ETX; see {@link LineCodec}. */
 	private int scanned;
 
-	StxEtxDecoder(int maxFrameBytes) {
+	StxEtxCodec(int maxFrameBytes) {
 		super(maxFrameBytes + 2);
 		this.maxFrameBytes = maxFrameBytes;
 	}

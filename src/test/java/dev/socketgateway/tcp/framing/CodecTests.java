@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.socketgateway.transform.CaseConverter;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.util.ReflectionTestUtils;
@@ -20,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Edge cases of every {@link FrameDecoder}, driven directly through {@code decode} with the chunks a socket
+ * Edge cases of every {@link FrameCodec}, driven directly through {@code decode} with the chunks a socket
  * might deliver. Frames are compared as ISO-8859-1 strings, which map every byte to one char.
  */
-class DecoderTests {
+class CodecTests {
 
 	private static final Charset GBK = Charset.forName("GBK");
 
@@ -35,7 +34,7 @@ class DecoderTests {
 
 	@Test
 	void lfAndCrlfLinesAreSplitAndEachReplyEndsWithTheTerminatorItsRequestUsed() {
-		LineDecoder decoder = new LineDecoder(64, UTF_8);
+		LineCodec decoder = new LineCodec(64, UTF_8);
 		List<String> replies = new ArrayList<>();
 		decoder.decode(wrap("first\nsecond\r\nthird\n"), (frame) -> replies.add(text(decoder.encode(frame))));
 		assertThat(replies).containsExactly("first\n", "second\r\n", "third\n");
@@ -43,7 +42,7 @@ class DecoderTests {
 
 	@Test
 	void emptyLinesAreEmptyMessagesAnsweredWithTheirOwnTerminator() {
-		LineDecoder decoder = new LineDecoder(64, UTF_8);
+		LineCodec decoder = new LineCodec(64, UTF_8);
 		List<String> replies = new ArrayList<>();
 		decoder.decode(wrap("\n\r\n\n"), (frame) -> replies.add(text(decoder.encode(frame))));
 		assertThat(replies).containsExactly("\n", "\r\n", "\n");
@@ -51,7 +50,7 @@ class DecoderTests {
 
 	@Test
 	void crAtTheEndOfOneReadAndLfAtTheStartOfTheNextFormOneCrlfTerminator() {
-		LineDecoder decoder = new LineDecoder(64, UTF_8);
+		LineCodec decoder = new LineCodec(64, UTF_8);
 		List<String> replies = new ArrayList<>();
 		decoder.decode(wrap("abc\r"), (frame) -> replies.add(text(decoder.encode(frame))));
 		assertThat(replies).isEmpty();
@@ -61,33 +60,33 @@ class DecoderTests {
 
 	@Test
 	void crNotImmediatelyBeforeLfIsPayload() {
-		assertThat(frames(() -> new LineDecoder(64, UTF_8), "a\rb\n")).containsExactly("a\rb");
-		assertThat(frames(() -> new LineDecoder(64, UTF_8), "a\r", "b\n")).containsExactly("a\rb");
-		assertThat(frames(() -> new LineDecoder(64, UTF_8), "\r\r\n")).containsExactly("\r");
+		assertThat(frames(() -> new LineCodec(64, UTF_8), "a\rb\n")).containsExactly("a\rb");
+		assertThat(frames(() -> new LineCodec(64, UTF_8), "a\r", "b\n")).containsExactly("a\rb");
+		assertThat(frames(() -> new LineCodec(64, UTF_8), "\r\r\n")).containsExactly("\r");
 	}
 
 	@Test
 	void linesSplitAtEveryBytePositionDecodeToTheSameMessages() {
 		String input = "hello\r\nworld\n\r\n\nx\r\r\nlast\n";
 		List<String> expected = List.of("hello", "world", "", "", "x\r", "last");
-		assertEverySplitDecodesTo(() -> new LineDecoder(64, UTF_8), bytes(input), expected);
+		assertEverySplitDecodesTo(() -> new LineCodec(64, UTF_8), bytes(input), expected);
 	}
 
 	@Test
 	void lineFramedRepliesBeforeAnyRequestEndWithCrlf() {
-		assertThat(text(new LineDecoder(64, UTF_8).encode(bytes("Welcome")))).isEqualTo("Welcome\r\n");
+		assertThat(text(new LineCodec(64, UTF_8).encode(bytes("Welcome")))).isEqualTo("Welcome\r\n");
 	}
 
 	@Test
 	void aLineOfExactlyMaxFrameBytesIsAMessageWithEitherTerminator() {
 		String payload = "x".repeat(8);
-		assertEverySplitDecodesTo(() -> new LineDecoder(8, UTF_8), bytes(payload + "\r\n" + payload + "\n"),
+		assertEverySplitDecodesTo(() -> new LineCodec(8, UTF_8), bytes(payload + "\r\n" + payload + "\n"),
 				List.of(payload, payload));
 	}
 
 	@Test
 	void aLineOfMaxFrameBytesEndingInCrWaitsForItsLf() {
-		LineDecoder decoder = new LineDecoder(8, UTF_8);
+		LineCodec decoder = new LineCodec(8, UTF_8);
 		List<String> frames = new ArrayList<>();
 		decoder.decode(wrap("12345678\r"), (frame) -> frames.add(text(frame)));
 		assertThat(frames).isEmpty();
@@ -102,18 +101,18 @@ class DecoderTests {
 		for (int cut = 0; cut <= terminated.length; cut++) {
 			byte[][] chunks = { Arrays.copyOfRange(terminated, 0, cut),
 					Arrays.copyOfRange(terminated, cut, terminated.length) };
-			assertTooLarge(() -> new LineDecoder(8, UTF_8), chunks);
+			assertTooLarge(() -> new LineCodec(8, UTF_8), chunks);
 		}
 		// The end of the line need not arrive: nine bytes without LF can never fit.
-		assertTooLarge(() -> new LineDecoder(8, UTF_8), bytes("123456789"));
-		assertTooLarge(() -> new LineDecoder(8, UTF_8), bytes("12345678"), bytes("9"));
-		assertTooLarge(() -> new LineDecoder(8, UTF_8), bytes("12345678\r"), bytes("9"));
-		assertTooLarge(() -> new LineDecoder(8, UTF_8), bytes("ok\n123456789\n"));
+		assertTooLarge(() -> new LineCodec(8, UTF_8), bytes("123456789"));
+		assertTooLarge(() -> new LineCodec(8, UTF_8), bytes("12345678"), bytes("9"));
+		assertTooLarge(() -> new LineCodec(8, UTF_8), bytes("12345678\r"), bytes("9"));
+		assertTooLarge(() -> new LineCodec(8, UTF_8), bytes("ok\n123456789\n"));
 	}
 
 	@Test
 	void framesBeforeAnOversizeLineInTheSameReadAreHandedOutFirst() {
-		LineDecoder decoder = new LineDecoder(8, UTF_8);
+		LineCodec decoder = new LineCodec(8, UTF_8);
 		List<String> frames = new ArrayList<>();
 		assertThatExceptionOfType(FramingException.class)
 			.isThrownBy(() -> decoder.decode(wrap("one\ntwo\r\n123456789\n"), (frame) -> frames.add(text(frame))))
@@ -123,12 +122,12 @@ class DecoderTests {
 
 	@Test
 	void theTooLargeReplyNamesTheLimit() {
-		assertThat(text(new LineDecoder(8, UTF_8).tooLargeReply())).isEqualTo("ERROR frame exceeds 8 bytes\r\n");
+		assertThat(text(new LineCodec(8, UTF_8).tooLargeReply())).isEqualTo("ERROR frame exceeds 8 bytes\r\n");
 	}
 
 	@Test
 	void anUnterminatedLastLineIsAMessageAnsweredWithoutTerminator() {
-		LineDecoder decoder = new LineDecoder(64, UTF_8);
+		LineCodec decoder = new LineCodec(64, UTF_8);
 		List<String> replies = new ArrayList<>();
 		decoder.decode(wrap("done\nla"), (frame) -> replies.add(text(decoder.encode(frame))));
 		decoder.decode(wrap("st"), (frame) -> replies.add(text(decoder.encode(frame))));
@@ -138,7 +137,7 @@ class DecoderTests {
 
 	@Test
 	void endOfInputAfterCompleteLinesYieldsNothing() {
-		LineDecoder decoder = new LineDecoder(64, UTF_8);
+		LineCodec decoder = new LineCodec(64, UTF_8);
 		List<String> frames = new ArrayList<>();
 		decoder.decode(wrap("done\r\n"), (frame) -> frames.add(text(frame)));
 		decoder.endOfInput((frame) -> frames.add(text(frame)));
@@ -149,7 +148,7 @@ class DecoderTests {
 
 	@Test
 	void stxEtxFramesIncludingEmptyOnesAreMessagesAndRepliesAreFramedTheSameWay() {
-		StxEtxDecoder decoder = new StxEtxDecoder(64);
+		StxEtxCodec decoder = new StxEtxCodec(64);
 		List<String> replies = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(stxEtx("abc", "", "d")), (frame) -> replies.add(text(decoder.encode(frame))));
 		assertThat(replies).containsExactly("\u0002abc\u0003", "\u0002\u0003", "\u0002d\u0003");
@@ -157,17 +156,17 @@ class DecoderTests {
 
 	@Test
 	void stxEtxFramesSplitAtEveryBytePositionDecodeToTheSameMessages() {
-		assertEverySplitDecodesTo(() -> new StxEtxDecoder(64), stxEtx("hello", "", "x", "world"),
+		assertEverySplitDecodesTo(() -> new StxEtxCodec(64), stxEtx("hello", "", "x", "world"),
 				List.of("hello", "", "x", "world"));
 	}
 
 	@Test
 	void bytesOutsideAnStxEtxFrameAreMalformed() {
-		assertMalformed(() -> new StxEtxDecoder(64), bytes("x"));
-		assertMalformed(() -> new StxEtxDecoder(64), new byte[] { ETX });
-		assertMalformed(() -> new StxEtxDecoder(64), bytes("\n"));
-		assertMalformed(() -> new StxEtxDecoder(64), stxEtx("ok"), bytes("x"));
-		StxEtxDecoder decoder = new StxEtxDecoder(64);
+		assertMalformed(() -> new StxEtxCodec(64), bytes("x"));
+		assertMalformed(() -> new StxEtxCodec(64), new byte[] { ETX });
+		assertMalformed(() -> new StxEtxCodec(64), bytes("\n"));
+		assertMalformed(() -> new StxEtxCodec(64), stxEtx("ok"), bytes("x"));
+		StxEtxCodec decoder = new StxEtxCodec(64);
 		List<String> frames = new ArrayList<>();
 		byte[] validThenGarbage = concat(stxEtx("ok"), bytes("junk"));
 		assertThatExceptionOfType(FramingException.class)
@@ -179,22 +178,22 @@ class DecoderTests {
 	@Test
 	void anStxEtxFrameOfExactlyMaxFrameBytesIsAMessage() {
 		String payload = "y".repeat(8);
-		assertEverySplitDecodesTo(() -> new StxEtxDecoder(8), stxEtx(payload, payload), List.of(payload, payload));
+		assertEverySplitDecodesTo(() -> new StxEtxCodec(8), stxEtx(payload, payload), List.of(payload, payload));
 	}
 
 	@Test
 	void anStxEtxFrameOneByteOverMaxFrameBytesIsTooLargeEvenBeforeItsEtxArrives() {
 		byte[] frame = stxEtx("123456789");
 		for (int cut = 0; cut <= frame.length; cut++) {
-			assertTooLarge(() -> new StxEtxDecoder(8), Arrays.copyOfRange(frame, 0, cut),
+			assertTooLarge(() -> new StxEtxCodec(8), Arrays.copyOfRange(frame, 0, cut),
 					Arrays.copyOfRange(frame, cut, frame.length));
 		}
-		assertTooLarge(() -> new StxEtxDecoder(8), Arrays.copyOf(frame, frame.length - 1));
+		assertTooLarge(() -> new StxEtxCodec(8), Arrays.copyOf(frame, frame.length - 1));
 	}
 
 	@Test
 	void inputEndingInsideAnStxEtxFrameIsMalformedAndNotAnswered() {
-		StxEtxDecoder decoder = new StxEtxDecoder(64);
+		StxEtxCodec decoder = new StxEtxCodec(64);
 		List<String> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(concat(stxEtx("ok"), new byte[] { STX, 'a' })), (frame) -> frames.add(text(frame)));
 		assertThatExceptionOfType(FramingException.class).isThrownBy(() -> decoder.endOfInput((frame) -> frames.add(text(frame))))
@@ -204,7 +203,7 @@ class DecoderTests {
 
 	@Test
 	void endOfInputBetweenStxEtxFramesYieldsNothing() {
-		StxEtxDecoder decoder = new StxEtxDecoder(64);
+		StxEtxCodec decoder = new StxEtxCodec(64);
 		List<String> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(stxEtx("ok")), (frame) -> frames.add(text(frame)));
 		decoder.endOfInput((frame) -> frames.add(text(frame)));
@@ -216,7 +215,7 @@ class DecoderTests {
 	@Test
 	void lengthHeadersOfEveryWidthCarryPayloadsIncludingEmptyOnes() {
 		for (int width : new int[] { 1, 2, 4 }) {
-			LengthHeaderDecoder decoder = new LengthHeaderDecoder(width, 64);
+			LengthHeaderCodec decoder = new LengthHeaderCodec(width, 64);
 			List<byte[]> replies = new ArrayList<>();
 			decoder.decode(ByteBuffer.wrap(lengthFramed(width, "abc", "", "z")), (frame) -> replies.add(bytes(decoder.encode(frame))));
 			assertThat(replies).as("length-header-%d", width)
@@ -228,25 +227,25 @@ class DecoderTests {
 	void lengthHeadersAreBigEndianAndUnsigned() {
 		byte[] payload200 = new byte[200];
 		Arrays.fill(payload200, (byte) 'a');
-		assertThat(frames(() -> new LengthHeaderDecoder(1, 65_536), concat(new byte[] { (byte) 0xC8 }, payload200)))
+		assertThat(frames(() -> new LengthHeaderCodec(1, 65_536), concat(new byte[] { (byte) 0xC8 }, payload200)))
 			.containsExactly(text(payload200));
 		byte[] payload40000 = new byte[40_000];
 		Arrays.fill(payload40000, (byte) 'b');
-		assertThat(frames(() -> new LengthHeaderDecoder(2, 65_536), concat(new byte[] { (byte) 0x9C, 0x40 }, payload40000)))
+		assertThat(frames(() -> new LengthHeaderCodec(2, 65_536), concat(new byte[] { (byte) 0x9C, 0x40 }, payload40000)))
 			.containsExactly(text(payload40000));
 		byte[] payload300 = new byte[300];
 		Arrays.fill(payload300, (byte) 'c');
-		assertThat(frames(() -> new LengthHeaderDecoder(4, 65_536), concat(new byte[] { 0, 0, 0x01, 0x2C }, payload300)))
+		assertThat(frames(() -> new LengthHeaderCodec(4, 65_536), concat(new byte[] { 0, 0, 0x01, 0x2C }, payload300)))
 			.containsExactly(text(payload300));
-		assertThat(bytes(new LengthHeaderDecoder(2, 65_536).encode(payload40000))).startsWith((byte) 0x9C, (byte) 0x40, (byte) 'b');
-		assertThat(bytes(new LengthHeaderDecoder(4, 65_536).encode(payload300))).startsWith(0, 0, 0x01, 0x2C, 'c');
+		assertThat(bytes(new LengthHeaderCodec(2, 65_536).encode(payload40000))).startsWith((byte) 0x9C, (byte) 0x40, (byte) 'b');
+		assertThat(bytes(new LengthHeaderCodec(4, 65_536).encode(payload300))).startsWith(0, 0, 0x01, 0x2C, 'c');
 	}
 
 	@Test
 	void lengthFramedMessagesSplitAtEveryBytePositionDecodeToTheSameMessages() {
 		for (int width : new int[] { 1, 2, 4 }) {
 			int header = width;
-			assertEverySplitDecodesTo(() -> new LengthHeaderDecoder(header, 64), lengthFramed(width, "hello", "", "x", "world"),
+			assertEverySplitDecodesTo(() -> new LengthHeaderCodec(header, 64), lengthFramed(width, "hello", "", "x", "world"),
 					List.of("hello", "", "x", "world"));
 		}
 	}
@@ -256,7 +255,7 @@ class DecoderTests {
 		String payload = "z".repeat(8);
 		for (int width : new int[] { 1, 2, 4 }) {
 			int header = width;
-			assertEverySplitDecodesTo(() -> new LengthHeaderDecoder(header, 8), lengthFramed(width, payload, payload),
+			assertEverySplitDecodesTo(() -> new LengthHeaderCodec(header, 8), lengthFramed(width, payload, payload),
 					List.of(payload, payload));
 		}
 	}
@@ -266,10 +265,10 @@ class DecoderTests {
 		for (int width : new int[] { 1, 2, 4 }) {
 			int header = width;
 			byte[] headerOnly = Arrays.copyOf(lengthFramed(width, "123456789"), width);
-			assertTooLarge(() -> new LengthHeaderDecoder(header, 8), headerOnly);
+			assertTooLarge(() -> new LengthHeaderCodec(header, 8), headerOnly);
 			// Split inside the header: the first bytes alone announce nothing yet.
 			for (int cut = 1; cut < width; cut++) {
-				LengthHeaderDecoder decoder = new LengthHeaderDecoder(header, 8);
+				LengthHeaderCodec decoder = new LengthHeaderCodec(header, 8);
 				List<String> frames = new ArrayList<>();
 				decoder.decode(ByteBuffer.wrap(headerOnly, 0, cut), (frame) -> frames.add(text(frame)));
 				assertThat(frames).isEmpty();
@@ -284,20 +283,20 @@ class DecoderTests {
 
 	@Test
 	void hugeHeadersAreTooLargeNotNegative() {
-		assertTooLarge(() -> new LengthHeaderDecoder(4, 65_536), new byte[] { 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
-		assertTooLarge(() -> new LengthHeaderDecoder(4, 65_536), new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
-		assertTooLarge(() -> new LengthHeaderDecoder(4, 16 * 1024 * 1024), new byte[] { (byte) 0x80, 0, 0, 0 });
-		assertTooLarge(() -> new LengthHeaderDecoder(2, 1000), new byte[] { (byte) 0xFF, (byte) 0xFF });
+		assertTooLarge(() -> new LengthHeaderCodec(4, 65_536), new byte[] { 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
+		assertTooLarge(() -> new LengthHeaderCodec(4, 65_536), new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
+		assertTooLarge(() -> new LengthHeaderCodec(4, 16 * 1024 * 1024), new byte[] { (byte) 0x80, 0, 0, 0 });
+		assertTooLarge(() -> new LengthHeaderCodec(2, 1000), new byte[] { (byte) 0xFF, (byte) 0xFF });
 	}
 
 	@Test
 	void aOneByteHeaderCarriesUpTo255BytesWhateverTheConfiguredLimit() {
 		byte[] payload = new byte[255];
 		Arrays.fill(payload, (byte) 'q');
-		assertThat(frames(() -> new LengthHeaderDecoder(1, 65_536), concat(new byte[] { (byte) 0xFF }, payload)))
+		assertThat(frames(() -> new LengthHeaderCodec(1, 65_536), concat(new byte[] { (byte) 0xFF }, payload)))
 			.containsExactly(text(payload));
 		assertThatExceptionOfType(FramingException.class)
-			.isThrownBy(() -> new LengthHeaderDecoder(1, 65_536).encode(new byte[256]))
+			.isThrownBy(() -> new LengthHeaderCodec(1, 65_536).encode(new byte[256]))
 			.matches(FramingException::isTooLarge);
 	}
 
@@ -306,7 +305,7 @@ class DecoderTests {
 		for (int width : new int[] { 1, 2, 4 }) {
 			byte[] frame = lengthFramed(width, "abc");
 			for (int cut = 1; cut < frame.length; cut++) {
-				LengthHeaderDecoder decoder = new LengthHeaderDecoder(width, 64);
+				LengthHeaderCodec decoder = new LengthHeaderCodec(width, 64);
 				List<String> frames = new ArrayList<>();
 				decoder.decode(ByteBuffer.wrap(concat(lengthFramed(width, "ok"), Arrays.copyOf(frame, cut))),
 						(f) -> frames.add(text(f)));
@@ -323,9 +322,9 @@ class DecoderTests {
 	@Test
 	void aBufferingDecoderNeverHoldsMoreThanTheLargestValidFrame() {
 		int max = 100;
-		List<Supplier<BufferingDecoder>> decoders = List.of(() -> new LineDecoder(max, UTF_8), () -> new StxEtxDecoder(max),
-				() -> new LengthHeaderDecoder(1, max), () -> new LengthHeaderDecoder(2, max),
-				() -> new LengthHeaderDecoder(4, max));
+		List<Supplier<BufferingCodec>> decoders = List.of(() -> new LineCodec(max, UTF_8), () -> new StxEtxCodec(max),
+				() -> new LengthHeaderCodec(1, max), () -> new LengthHeaderCodec(2, max),
+				() -> new LengthHeaderCodec(4, max));
 		String payload = "p".repeat(max);
 		List<byte[]> streams = List.of(bytes(payload + "\r\n" + payload + "\n"), stxEtx(payload, payload),
 				lengthFramed(1, payload, payload), lengthFramed(2, payload, payload), lengthFramed(4, payload, payload));
@@ -333,7 +332,7 @@ class DecoderTests {
 		for (int d = 0; d < decoders.size(); d++) {
 			byte[] stream = streams.get(d);
 			for (int chunk = 1; chunk <= stream.length; chunk++) {
-				BufferingDecoder decoder = decoders.get(d).get();
+				BufferingCodec decoder = decoders.get(d).get();
 				List<byte[]> frames = new ArrayList<>();
 				for (int from = 0; from < stream.length; from += chunk) {
 					decoder.decode(ByteBuffer.wrap(stream, from, Math.min(chunk, stream.length - from)), frames::add);
@@ -347,7 +346,7 @@ class DecoderTests {
 
 	@Test
 	void aLargeFrameLeavesNoLargeBufferBehind() {
-		LineDecoder decoder = new LineDecoder(65_536, UTF_8);
+		LineCodec decoder = new LineCodec(65_536, UTF_8);
 		List<byte[]> frames = new ArrayList<>();
 		byte[] line = bytes("l".repeat(60_000) + "\n");
 		decoder.decode(ByteBuffer.wrap(line, 0, 30_000), frames::add);
@@ -362,7 +361,7 @@ class DecoderTests {
 
 	@Test
 	void streamFramingAnswersEveryReadAsItIs() {
-		StreamDecoder decoder = new StreamDecoder(CaseConverter.forCharset(UTF_8));
+		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
 		List<String> frames = new ArrayList<>();
 		decoder.decode(wrap("hello"), (frame) -> frames.add(text(frame)));
 		decoder.decode(wrap(" world\n\r\n"), (frame) -> frames.add(text(frame)));
@@ -374,7 +373,7 @@ class DecoderTests {
 	void streamFramingHoldsBackOnlyTheStartOfAUtf8CharacterSplitAcrossReads() {
 		byte[] text = "aé€😀b".getBytes(UTF_8);
 		for (int cut = 0; cut <= text.length; cut++) {
-			StreamDecoder decoder = new StreamDecoder(CaseConverter.forCharset(UTF_8));
+			StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
 			List<byte[]> frames = new ArrayList<>();
 			decoder.decode(ByteBuffer.wrap(text, 0, cut), frames::add);
 			decoder.decode(ByteBuffer.wrap(text, cut, text.length - cut), frames::add);
@@ -390,7 +389,7 @@ class DecoderTests {
 
 	@Test
 	void streamFramingKeepsAGbkDoubleByteCharacterSplitAcrossReadsWhole() {
-		StreamDecoder decoder = new StreamDecoder(CaseConverter.forCharset(GBK));
+		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(GBK));
 		List<byte[]> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(new byte[] { 'a', 'b', (byte) 0x81 }), frames::add);
 		assertThat(frames).containsExactly(new byte[] { 'a', 'b' });
@@ -400,7 +399,7 @@ class DecoderTests {
 
 	@Test
 	void streamFramingPassesMalformedBytesOnWithoutHoldingThem() {
-		StreamDecoder decoder = new StreamDecoder(CaseConverter.forCharset(UTF_8));
+		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
 		List<byte[]> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(new byte[] { 0x61, (byte) 0xFF }), frames::add);
 		assertThat(frames).containsExactly(new byte[] { 0x61, (byte) 0xFF });
@@ -408,7 +407,7 @@ class DecoderTests {
 
 	@Test
 	void streamFramingHandsOverAnIncompleteCharacterWhenTheInputEnds() {
-		StreamDecoder decoder = new StreamDecoder(CaseConverter.forCharset(UTF_8));
+		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
 		List<byte[]> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(new byte[] { 'a', (byte) 0xE2, (byte) 0x82 }), frames::add);
 		assertThat(frames).containsExactly(new byte[] { 'a' });
@@ -418,7 +417,7 @@ class DecoderTests {
 
 	// ---- helpers ----
 
-	private static void assertEverySplitDecodesTo(Supplier<? extends FrameDecoder> decoders, byte[] input,
+	private static void assertEverySplitDecodesTo(Supplier<? extends FrameCodec> decoders, byte[] input,
 			List<String> expected) {
 		assertThat(frames(decoders, input)).as("one read").containsExactlyElementsOf(expected);
 		for (int i = 0; i <= input.length; i++) {
@@ -437,12 +436,12 @@ class DecoderTests {
 		assertThat(frames(decoders, single)).as("one byte per read").containsExactlyElementsOf(expected);
 	}
 
-	private static List<String> frames(Supplier<? extends FrameDecoder> decoders, String... chunks) {
-		return frames(decoders, Arrays.stream(chunks).map(DecoderTests::bytes).toArray(byte[][]::new));
+	private static List<String> frames(Supplier<? extends FrameCodec> decoders, String... chunks) {
+		return frames(decoders, Arrays.stream(chunks).map(CodecTests::bytes).toArray(byte[][]::new));
 	}
 
-	private static List<String> frames(Supplier<? extends FrameDecoder> decoders, byte[]... chunks) {
-		FrameDecoder decoder = decoders.get();
+	private static List<String> frames(Supplier<? extends FrameCodec> decoders, byte[]... chunks) {
+		FrameCodec decoder = decoders.get();
 		List<String> frames = new ArrayList<>();
 		for (byte[] chunk : chunks) {
 			decoder.decode(ByteBuffer.wrap(chunk), (frame) -> frames.add(text(frame)));
@@ -451,26 +450,26 @@ class DecoderTests {
 		return frames;
 	}
 
-	private static void assertTooLarge(Supplier<? extends FrameDecoder> decoders, byte[]... chunks) {
+	private static void assertTooLarge(Supplier<? extends FrameCodec> decoders, byte[]... chunks) {
 		assertThatExceptionOfType(FramingException.class).as("chunks %s", Arrays.deepToString(chunks))
 			.isThrownBy(() -> feed(decoders.get(), chunks))
 			.matches(FramingException::isTooLarge, "is frame-too-large");
 	}
 
-	private static void assertMalformed(Supplier<? extends FrameDecoder> decoders, byte[]... chunks) {
+	private static void assertMalformed(Supplier<? extends FrameCodec> decoders, byte[]... chunks) {
 		assertThatExceptionOfType(FramingException.class).as("chunks %s", Arrays.deepToString(chunks))
 			.isThrownBy(() -> feed(decoders.get(), chunks))
 			.matches((ex) -> "malformed".equals(ex.reason()), "is malformed");
 	}
 
-	private static void feed(FrameDecoder decoder, byte[]... chunks) {
+	private static void feed(FrameCodec decoder, byte[]... chunks) {
 		for (byte[] chunk : chunks) {
 			decoder.decode(ByteBuffer.wrap(chunk), (frame) -> {
 			});
 		}
 	}
 
-	private static byte[] held(BufferingDecoder decoder) {
+	private static byte[] held(BufferingCodec decoder) {
 		return (byte[]) ReflectionTestUtils.getField(decoder, "held");
 	}
 

@@ -1,4 +1,4 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.integration.support.management.IntegrationManagement;

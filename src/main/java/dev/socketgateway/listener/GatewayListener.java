@@ -1,9 +1,10 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
 
 import java.time.Duration;
 import java.util.List;
 
-import dev.socketgateway.config.GatewayProperties.Protocol;
+import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.Protocol;
 
 /**
  * One running listener, whatever its transport: what startup waits on, what shutdown drains and what

@@ -1,4 +1,4 @@
-package dev.socketgateway.config;
+package dev.socketgateway;
 
 import sun.misc.Signal;
 

@@ -1,4 +1,4 @@
-package dev.socketgateway.tcp;
+package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * Line framing: a message ends at LF, and a CR just before it belongs to the terminator. Each reply ends
  * with the terminator its request used, so telnet (CRLF) and nc (LF) both get what they sent.
  */
-final class LineDecoder extends BufferingDecoder {
+final class LineCodec extends BufferingCodec {
 
 	private static final byte CR = '\r';
 
@@ -33,7 +33,7 @@ final class LineDecoder extends BufferingDecoder {
 	/** The terminator of the request being answered; CRLF before the first one, as a network default. */
 	private byte[] terminator = CRLF;
 
-	LineDecoder(int maxFrameBytes, Charset charset) {
+	LineCodec(int maxFrameBytes, Charset charset) {
 		super(maxFrameBytes + 2);
 		this.maxFrameBytes = maxFrameBytes;
 		this.charset = charset;

@@ -1,4 +1,4 @@
-package dev.socketgateway.config;
+package dev.socketgateway.listener;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,7 +29,7 @@ class GatewayRestartIntegrationTests {
 	private ConfigurableApplicationContext context;
 
 	@Autowired
-	private GatewayLifecycle lifecycle;
+	private ListenerRegistry registry;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -38,10 +38,10 @@ class GatewayRestartIntegrationTests {
 	void listenersServeAgainAfterTheContextIsStoppedAndStarted() throws Exception {
 		assertThat(exchangeTcp("before")).isEqualTo("BEFORE");
 		this.context.stop();
-		assertThat(this.lifecycle.listener("tcp").isListening()).isFalse();
+		assertThat(this.registry.listener("tcp").isListening()).isFalse();
 		this.context.start();
 
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			assertThat(exchange(client, "after")).isEqualTo("AFTER");
 			await().untilAsserted(() -> assertThat(this.meters.get("gateway.connections.active")
 				.tag("listener", "tcp")
@@ -51,7 +51,7 @@ class GatewayRestartIntegrationTests {
 		try (DatagramSocket udp = new DatagramSocket()) {
 			udp.setSoTimeout(10_000);
 			udp.send(new DatagramPacket("udp".getBytes(StandardCharsets.UTF_8), 3, InetAddress.getLoopbackAddress(),
-					this.lifecycle.listener("udp").port()));
+					this.registry.listener("udp").port()));
 			DatagramPacket reply = new DatagramPacket(new byte[16], 16);
 			udp.receive(reply);
 			assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8)).isEqualTo("UDP");
@@ -59,7 +59,7 @@ class GatewayRestartIntegrationTests {
 	}
 
 	private String exchangeTcp(String text) throws Exception {
-		try (Socket client = tcp(this.lifecycle.listener("tcp").port())) {
+		try (Socket client = tcp(this.registry.listener("tcp").port())) {
 			return exchange(client, text);
 		}
 	}
