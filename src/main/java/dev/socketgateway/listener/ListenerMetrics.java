@@ -32,7 +32,7 @@ public final class ListenerMetrics {
 
 	/**
 	 * One message in this many, drawn at random, is timed by {@code gateway.transform}. Timing every message
-	 * took two clock reads and a timer update each, more than the upper-casing of a short message itself.
+	 * took two clock reads and a timer update each, more than upper-casing a short message itself.
 	 */
 	static final int TRANSFORM_SAMPLING = 16;
 
@@ -76,7 +76,7 @@ public final class ListenerMetrics {
 		this.bytesSent = counter("gateway.bytes.sent", "Bytes sent on the wire, framing included");
 		this.transform = Timer.builder("gateway.transform")
 			.tags(this.tags)
-			.description("Time to upper-case one message, timed on a random 1 in " + TRANSFORM_SAMPLING + " messages")
+			.description("Time to transform one message (upper-case it, by default), timed on a random 1 in " + TRANSFORM_SAMPLING + " messages")
 			.register(registry);
 		// Registered up front so that dashboards and alerts see a zero rather than no series at all.
 		for (String reason : new String[] { "max-connections", "not-allowed" }) {

@@ -20,7 +20,6 @@ import dev.socketgateway.listener.ThrottledWarnings;
 import dev.socketgateway.security.AllowList;
 import dev.socketgateway.tcp.framing.FrameCodec;
 import dev.socketgateway.tcp.framing.FrameCodecs;
-import dev.socketgateway.transform.CaseConverter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,7 @@ final class TcpListenerContext {
 
 	private final GatewayProperties.Listener settings;
 
-	private final CaseConverter converter;
+	private final FrameCodecs codecs;
 
 	private final WriteFlusher flusher;
 
@@ -89,12 +88,12 @@ final class TcpListenerContext {
 	 * @param ssl the listener's SSL bundle, or null for plain TCP
 	 * @throws IllegalStateException naming the bundle key if the bundle's key material cannot be used
 	 */
-	TcpListenerContext(String name, GatewayProperties.Listener settings, SslBundle ssl, CaseConverter converter,
-			WriteFlusher flusher, MeterRegistry registry) {
+	TcpListenerContext(String name, GatewayProperties.Listener settings, SslBundle ssl, WriteFlusher flusher,
+			MeterRegistry registry) {
 		this.name = name;
 		this.metrics = new ListenerMetrics(registry, name, "tcp", this.connections::size);
 		this.settings = settings;
-		this.converter = converter;
+		this.codecs = FrameCodecs.forListener(settings);
 		this.flusher = flusher;
 		this.allowList = AllowList.of(settings.getAllowedCidrs());
 		this.proxyTrusted = AllowList.of(settings.getProxyTrustedCidrs());
@@ -133,10 +132,6 @@ final class TcpListenerContext {
 
 	GatewayProperties.Listener settings() {
 		return this.settings;
-	}
-
-	CaseConverter converter() {
-		return this.converter;
 	}
 
 	WriteFlusher flusher() {
@@ -212,7 +207,7 @@ final class TcpListenerContext {
 	}
 
 	FrameCodec newDecoder() {
-		return FrameCodecs.forListener(this.settings, this.converter);
+		return this.codecs.newCodec();
 	}
 
 	void closed(long messagesReceived, long messagesSent) {

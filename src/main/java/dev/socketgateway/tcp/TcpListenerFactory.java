@@ -16,7 +16,7 @@ import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.FlowMetrics;
 import dev.socketgateway.listener.GatewayListener;
 import dev.socketgateway.listener.ListenerFactory;
-import dev.socketgateway.transform.UppercaseTransformer;
+import dev.socketgateway.transform.GatewayTransformer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +38,8 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds each TCP listener: one flow per event loop, reading inbound channel adapter → uppercase
- * transformer → outbound channel adapter writing back to the same connection. The adapters of a flow
+ * Builds each TCP listener: one flow per event loop, reading inbound channel adapter → transformer
+ * service → outbound channel adapter writing back to the same connection. The adapters of a flow
  * collaborate through one NIO server connection factory; the loops share the port through SO_REUSEPORT.
  */
 @Component
@@ -49,7 +49,7 @@ class TcpListenerFactory implements ListenerFactory {
 
 	private final IntegrationFlowContext flows;
 
-	private final UppercaseTransformer uppercase;
+	private final GatewayTransformer transformer;
 
 	private final TaskScheduler scheduler;
 
@@ -67,11 +67,11 @@ class TcpListenerFactory implements ListenerFactory {
 	/** Binding outcome per factory; the NIO server binds on its own thread and reports through events. */
 	private final Map<Object, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
 
-	TcpListenerFactory(IntegrationFlowContext flows, UppercaseTransformer uppercase, TaskScheduler scheduler,
+	TcpListenerFactory(IntegrationFlowContext flows, GatewayTransformer transformer, TaskScheduler scheduler,
 			MeterRegistry meters, GatewayProperties properties, ApplicationContext context,
 			ObjectProvider<SslBundles> sslBundles) {
 		this.flows = flows;
-		this.uppercase = uppercase;
+		this.transformer = transformer;
 		this.scheduler = scheduler;
 		this.meters = meters;
 		this.properties = properties;
@@ -95,8 +95,7 @@ class TcpListenerFactory implements ListenerFactory {
 		WriteFlusher flusher = new WriteFlusher(name);
 		TcpListenerContext context;
 		try {
-			context = new TcpListenerContext(name, settings, ssl, this.uppercase.forCharset(settings.getCharset()),
-					flusher, this.meters);
+			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters);
 		}
 		catch (RuntimeException ex) {
 			flusher.stop();
@@ -105,12 +104,15 @@ class TcpListenerFactory implements ListenerFactory {
 		flusher.start();
 		List<LoopServer> servers = new ArrayList<>(loops);
 		try {
-			servers.add(startLoop(context, 0, settings.getPort(), loops > 1));
+			// Asked once per listener; every loop's flow applies the same function.
+			Transformer transform = context.metrics()
+				.timed(this.transformer.forListener(name, settings.getCharset()));
+			servers.add(startLoop(context, transform, 0, settings.getPort(), loops > 1));
 			if (loops > 1) {
 				// The first loop learns the port (it may be ephemeral); the others join it there.
 				int port = servers.get(0).awaitBound(this.properties.getStartupTimeout(), describe);
 				for (int i = 1; i < loops; i++) {
-					servers.add(startLoop(context, i, port, true));
+					servers.add(startLoop(context, transform, i, port, true));
 				}
 			}
 		}
@@ -177,7 +179,8 @@ class TcpListenerFactory implements ListenerFactory {
 		}
 	}
 
-	private LoopServer startLoop(TcpListenerContext context, int index, int port, boolean reusePort) {
+	private LoopServer startLoop(TcpListenerContext context, Transformer transform, int index, int port,
+			boolean reusePort) {
 		String name = context.name();
 		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(port);
 		GatewayProperties.Listener settings = context.settings();
@@ -196,9 +199,8 @@ class TcpListenerFactory implements ListenerFactory {
 		CompletableFuture<Integer> bound = new CompletableFuture<>();
 		this.binding.put(factory, bound);
 
-		Transformer uppercase = context.metrics().timed(context.converter()::uppercase);
 		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
-				.transformWith((endpoint) -> endpoint.transformer(uppercase))
+				.transformWith((endpoint) -> endpoint.transformer(transform))
 				.handle(Tcp.outboundAdapter(factory))
 				.get();
 		String id = "gateway." + name + ".loop-" + index;

@@ -2,12 +2,10 @@ package dev.socketgateway.transform;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -32,39 +30,19 @@ import java.util.Objects;
  */
 public final class CaseConverter {
 
-	// Decoding in bounded chunks keeps the per-thread scratch space fixed whatever the
-	// message size.
-	private static final int CHUNK_CHARS = 1024;
-
-	// Room for what a decoder may produce from one byte sequence: a surrogate pair, with
-	// slack for charsets that map one sequence to several chars.
-	private static final int UNIT_CHARS = 4;
-
-	// Bounds the search for a continuation of a held-back tail; found within a few dozen
-	// decodes for real charsets.
-	private static final int PROBE_BUDGET = 4096;
-
 	private final Charset charset;
 
 	private final boolean asciiTransparent;
-
-	private final boolean asciiByteEndsCharacter;
-
-	private final int maxHeldBytes;
 
 	private final ThreadLocal<Coders> coders;
 
 	private CaseConverter(Charset charset) {
 		this.charset = charset;
-		this.asciiTransparent = isAsciiTransparent(charset);
-		this.asciiByteEndsCharacter = this.asciiTransparent && asciiByteAlwaysEndsCharacter(charset);
-		// A code point can take two chars (a surrogate pair), so one char's worth of
-		// bytes is not a safe bound: UTF-16BE holds back up to three bytes.
-		this.maxHeldBytes = 2 * (int) Math.ceil(charset.newEncoder().maxBytesPerChar()) - 1;
-		// Coders are not thread-safe and too costly to build per message; the worker
-		// pools are fixed, so one set per thread stays bounded.
-		int probeLength = this.maxHeldBytes + 1;
-		this.coders = ThreadLocal.withInitial(() -> new Coders(charset, probeLength));
+		this.asciiTransparent = Charsets.isAsciiTransparent(charset);
+		// Coders are not thread-safe and too costly to build per message; messages are
+		// transformed on the listeners' event loops and receive threads, so one set per
+		// such thread stays bounded.
+		this.coders = ThreadLocal.withInitial(() -> new Coders(charset));
 	}
 
 	/**
@@ -132,110 +110,6 @@ public final class CaseConverter {
 		}
 		// The ASCII prefix ends on a character boundary, so decoding can pick up there.
 		return uppercaseByDecoding(in, off + done, off + len, new Output(out, done));
-	}
-
-	/**
-	 * Return how many leading bytes of {@code buf[off, off + len)} end on a character
-	 * boundary. The remaining bytes, if any, are a valid but incomplete start of a
-	 * character (one split across reads) and should be held back until more bytes
-	 * arrive. A tail that can never become valid is not held back: it counts as complete
-	 * and {@link #uppercase(byte[], int, int)} passes it through unchanged.
-	 * @param buf the received bytes
-	 * @param off where they start
-	 * @param len how many there are
-	 * @return the number of bytes that can be converted now
-	 */
-	public int completeLength(byte[] buf, int off, int len) {
-		Objects.checkFromIndexSize(off, len, buf.length);
-		if (len == 0) {
-			return 0;
-		}
-		int end = off + len;
-		int start = off;
-		if (this.asciiByteEndsCharacter) {
-			if (buf[end - 1] >= 0) {
-				return len;
-			}
-			// An ASCII byte always ends a character (GBK trail bytes included), so
-			// there is a known boundary right after the last one.
-			for (int i = end - 2; i >= off; i--) {
-				if (buf[i] >= 0) {
-					start = i + 1;
-					break;
-				}
-			}
-		}
-		else if (this.asciiTransparent && isAscii(buf, Math.max(off, end - this.maxHeldBytes), end)) {
-			// Any incomplete tail would have to start with one of these bytes, and each
-			// of them is a whole character.
-			return len;
-		}
-		// Decoding from a known boundary is the only reliable way to find the last
-		// one: in GBK a byte such as 0xE3 can be a lead byte or the end of '你'.
-		Coders coders = this.coders.get();
-		int held = incompleteTail(coders, buf, start, end);
-		// Decoders may wait for more input before rejecting bytes that can never become
-		// a character (the JDK's GBK decoder does for a lone 0x80, its UTF-8 decoder for
-		// ED A0, which could only start a surrogate). Holding those back would only delay
-		// them, so give up on the first byte and look again from the next. Only done where
-		// any byte can start a character: in UTF-16 that would misalign everything after.
-		while (held > 0 && this.asciiTransparent && !canBeCompleted(coders, buf, end - held, held)) {
-			held = incompleteTail(coders, buf, end - held + 1, end);
-		}
-		return (held <= this.maxHeldBytes) ? len - held : len;
-	}
-
-	private static int incompleteTail(Coders coders, byte[] buf, int from, int to) {
-		CharsetDecoder decoder = coders.decoder.reset();
-		CharBuffer chars = coders.chars;
-		ByteBuffer src = ByteBuffer.wrap(buf, from, to - from);
-		while (true) {
-			chars.clear();
-			CoderResult result = decoder.decode(src, chars, false);
-			if (result.isError()) {
-				src.position(src.position() + result.length());
-			}
-			else if (result.isUnderflow()) {
-				return src.remaining();
-			}
-		}
-	}
-
-	private static boolean canBeCompleted(Coders coders, byte[] buf, int from, int count) {
-		byte[] probe = coders.probe;
-		if (count >= probe.length) {
-			return false;
-		}
-		System.arraycopy(buf, from, probe, 0, count);
-		int[] budget = { PROBE_BUDGET };
-		return canBeCompleted(coders.unitDecoder, coders.unit, probe, count, budget);
-	}
-
-	// Depth-first search for any continuation the decoder accepts. Continuation bytes are
-	// tried first because in most multi-byte charsets that is what completes a character.
-	private static boolean canBeCompleted(CharsetDecoder decoder, CharBuffer out, byte[] probe, int count,
-			int[] budget) {
-		if (count >= probe.length) {
-			return false;
-		}
-		for (int i = 0; i < 0x100; i++) {
-			if (budget[0]-- <= 0) {
-				// Undecided: holding back a few bytes is the harmless choice.
-				return true;
-			}
-			probe[count] = (byte) (0x80 + i);
-			decoder.reset();
-			out.clear();
-			ByteBuffer src = ByteBuffer.wrap(probe, 0, count + 1);
-			CoderResult result = decoder.decode(src, out, false);
-			if (src.position() > 0) {
-				return true;
-			}
-			if (result.isUnderflow() && canBeCompleted(decoder, out, probe, count + 1, budget)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private byte[] uppercaseByDecoding(byte[] in, int from, int to, Output out) {
@@ -355,79 +229,6 @@ public final class CaseConverter {
 		}
 	}
 
-	private static boolean isAscii(byte[] bytes, int from, int to) {
-		for (int i = from; i < to; i++) {
-			if (bytes[i] < 0) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static boolean isAsciiTransparent(Charset charset) {
-		// Stateful charsets can give ASCII bytes another meaning after a shift sequence.
-		String name = charset.name().toUpperCase(Locale.ROOT);
-		if (name.contains("2022") || name.contains("UTF-7") || name.contains("HZ")) {
-			return false;
-		}
-		byte[] bytes = new byte[0x80];
-		char[] chars = new char[0x80];
-		for (int i = 0; i < 0x80; i++) {
-			bytes[i] = (byte) i;
-			chars[i] = (char) i;
-		}
-		try {
-			CharBuffer decoded = newDecoder(charset).decode(ByteBuffer.wrap(bytes));
-			ByteBuffer encoded = newEncoder(charset).encode(CharBuffer.wrap(chars));
-			return CharBuffer.wrap(chars).equals(decoded) && ByteBuffer.wrap(bytes).equals(encoded);
-		}
-		catch (CharacterCodingException ex) {
-			return false;
-		}
-	}
-
-	// "The last byte is ASCII, so the text is complete" holds for UTF-8 and GBK but not
-	// everywhere: GB18030's four-byte form has an ASCII digit as its second byte, and
-	// EUC-JP's decoder waits for a third byte before judging 0x8F followed by ASCII.
-	// Probing every lead byte with every ASCII follower finds such charsets.
-	private static boolean asciiByteAlwaysEndsCharacter(Charset charset) {
-		CharsetDecoder decoder = newDecoder(charset);
-		CharBuffer out = CharBuffer.allocate(UNIT_CHARS);
-		byte[] pair = new byte[2];
-		for (int lead = 0x80; lead <= 0xFF; lead++) {
-			pair[0] = (byte) lead;
-			if (!isIncomplete(decoder, pair, 1, out)) {
-				continue;
-			}
-			for (int next = 0; next < 0x80; next++) {
-				pair[1] = (byte) next;
-				if (isIncomplete(decoder, pair, 2, out)) {
-					return false;
-				}
-			}
-		}
-		return true;
-	}
-
-	private static boolean isIncomplete(CharsetDecoder decoder, byte[] bytes, int len, CharBuffer out) {
-		decoder.reset();
-		out.clear();
-		ByteBuffer src = ByteBuffer.wrap(bytes, 0, len);
-		return decoder.decode(src, out, false).isUnderflow() && src.hasRemaining();
-	}
-
-	private static CharsetDecoder newDecoder(Charset charset) {
-		return charset.newDecoder()
-			.onMalformedInput(CodingErrorAction.REPORT)
-			.onUnmappableCharacter(CodingErrorAction.REPORT);
-	}
-
-	private static CharsetEncoder newEncoder(Charset charset) {
-		return charset.newEncoder()
-			.onMalformedInput(CodingErrorAction.REPORT)
-			.onUnmappableCharacter(CodingErrorAction.REPORT);
-	}
-
 	@Override
 	public String toString() {
 		return "CaseConverter[" + this.charset.name() + "]";
@@ -446,17 +247,14 @@ public final class CaseConverter {
 
 		private final CharsetEncoder encoder;
 
-		private final CharBuffer chars = CharBuffer.allocate(CHUNK_CHARS);
+		private final CharBuffer chars = CharBuffer.allocate(Charsets.CHUNK_CHARS);
 
-		private final CharBuffer unit = CharBuffer.allocate(UNIT_CHARS);
+		private final CharBuffer unit = CharBuffer.allocate(Charsets.UNIT_CHARS);
 
-		private final byte[] probe;
-
-		Coders(Charset charset, int probeLength) {
-			this.probe = new byte[probeLength];
-			this.decoder = newDecoder(charset);
-			this.unitDecoder = newDecoder(charset);
-			this.encoder = newEncoder(charset);
+		Coders(Charset charset) {
+			this.decoder = Charsets.newDecoder(charset);
+			this.unitDecoder = Charsets.newDecoder(charset);
+			this.encoder = Charsets.newEncoder(charset);
 		}
 
 	}

@@ -55,6 +55,9 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	/** Held while a datagram is answered, so that stopping does not close the socket under a reply. */
 	private final ReentrantLock answering = new ReentrantLock();
 
+	/** How long stopping waits for the reply being sent; the listener's stop sets its drain budget here. */
+	private volatile Duration stopTimeout = Duration.ofSeconds(5);
+
 	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, AllowList allowList,
 			ListenerMetrics metrics, RecentPeers peers) {
 		super(port);
@@ -112,11 +115,16 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 		return socket.getAddress().getHostAddress() + ":" + socket.getPort();
 	}
 
+	/** Stopping, from now on, waits at most this long for the reply being sent. */
+	void stopTimeout(Duration timeout) {
+		this.stopTimeout = timeout;
+	}
+
 	@Override
 	protected void doStop() {
 		boolean idle = false;
 		try {
-			idle = this.answering.tryLock(5, TimeUnit.SECONDS);
+			idle = this.answering.tryLock(this.stopTimeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

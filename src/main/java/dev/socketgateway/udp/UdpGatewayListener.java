@@ -95,6 +95,7 @@ final class UdpGatewayListener implements GatewayListener {
 	@Override
 	public void stop(Duration timeout) {
 		this.stopped = true;
+		this.receiver.stopTimeout(timeout);
 		// Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id.
 		this.registration.destroy();
 		this.receiveThread.shutdown();

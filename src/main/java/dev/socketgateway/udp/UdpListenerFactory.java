@@ -10,7 +10,7 @@ import dev.socketgateway.listener.GatewayListener;
 import dev.socketgateway.listener.ListenerFactory;
 import dev.socketgateway.listener.ListenerMetrics;
 import dev.socketgateway.security.AllowList;
-import dev.socketgateway.transform.UppercaseTransformer;
+import dev.socketgateway.transform.GatewayTransformer;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.ApplicationContext;
@@ -23,7 +23,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds one flow per UDP listener: inbound channel adapter, uppercase transformer, outbound channel
+ * Builds one flow per UDP listener: inbound channel adapter, transformer service, outbound channel
  * adapter. Replies leave from the listener's own socket, because a client such as {@code nc -u} connects
  * its socket and ignores datagrams from any other port.
  */
@@ -32,16 +32,16 @@ class UdpListenerFactory implements ListenerFactory {
 
 	private final IntegrationFlowContext flows;
 
-	private final UppercaseTransformer uppercase;
+	private final GatewayTransformer transformer;
 
 	private final MeterRegistry meters;
 
 	private final ApplicationContext applicationContext;
 
-	UdpListenerFactory(IntegrationFlowContext flows, UppercaseTransformer uppercase, MeterRegistry meters,
+	UdpListenerFactory(IntegrationFlowContext flows, GatewayTransformer transformer, MeterRegistry meters,
 			ApplicationContext context) {
 		this.flows = flows;
-		this.uppercase = uppercase;
+		this.transformer = transformer;
 		this.meters = meters;
 		this.applicationContext = context;
 	}
@@ -64,9 +64,9 @@ class UdpListenerFactory implements ListenerFactory {
 		receiver.setTaskExecutor(receiveThread);
 		bindNow(name, settings, receiver);
 
-		Transformer uppercase = metrics.timed(this.uppercase.forCharset(settings.getCharset())::uppercase);
+		Transformer transform = metrics.timed(this.transformer.forListener(name, settings.getCharset()));
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-				.transformWith((endpoint) -> endpoint.transformer(uppercase))
+				.transformWith((endpoint) -> endpoint.transformer(transform))
 				.handle(new DatagramReplier(receiver, metrics))
 				.get();
 		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();

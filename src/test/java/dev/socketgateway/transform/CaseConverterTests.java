@@ -220,107 +220,6 @@ class CaseConverterTests {
 	}
 
 	@Test
-	void completeLengthOfNothingIsZero() {
-		assertThat(UTF8_CONVERTER.completeLength(new byte[0], 0, 0)).isZero();
-		assertThat(GBK_CONVERTER.completeLength(bytes("c4"), 1, 0)).isZero();
-	}
-
-	@Test
-	void completeLengthOfCompleteTextIsEverything() {
-		for (CaseConverter converter : List.of(UTF8_CONVERTER, GBK_CONVERTER, GB18030_CONVERTER, UTF16BE_CONVERTER)) {
-			for (String text : List.of("abc", "abc你", "你好", "ÿ😀", "a乤")) {
-				byte[] in = text.getBytes(converter.charset());
-				assertThat(converter.completeLength(in, 0, in.length)).as("%s in %s", text, converter)
-					.isEqualTo(in.length);
-			}
-		}
-	}
-
-	@Test
-	void utf8CompleteLengthHoldsBackOneToThreeBytesOfASplitEmoji() {
-		byte[] in = "a😀".getBytes(UTF_8);
-		assertThat(in).hasSize(5);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 2)).isEqualTo(1);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 3)).isEqualTo(1);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 4)).isEqualTo(1);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 5)).isEqualTo(5);
-	}
-
-	@Test
-	void utf8CompleteLengthHoldsBackASplitCjkCharacter() {
-		byte[] in = "信息".getBytes(UTF_8);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 4)).isEqualTo(3);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 5)).isEqualTo(3);
-		assertThat(UTF8_CONVERTER.completeLength(in, 0, 1)).isZero();
-	}
-
-	@Test
-	void gbkCompleteLengthHoldsBackALoneLeadByte() {
-		assertThat(GBK_CONVERTER.completeLength(bytes("81"), 0, 1)).isZero();
-		assertThat(GBK_CONVERTER.completeLength(bytes("61c4"), 0, 2)).isEqualTo(1);
-	}
-
-	@Test
-	void gbkCompleteLengthSeesThatNiEndsOnATrailByteThatLooksLikeALeadByte() {
-		byte[] ni = "你".getBytes(GBK);
-		assertThat(hex(ni)).isEqualTo("c4e3");
-		assertThat(GBK_CONVERTER.completeLength(ni, 0, ni.length)).isEqualTo(2);
-		byte[] niHao = "你好".getBytes(GBK);
-		assertThat(GBK_CONVERTER.completeLength(niHao, 0, niHao.length)).isEqualTo(4);
-	}
-
-	@Test
-	void gbkCompleteLengthHoldsExactlyOneByteAfterACompleteCharacter() {
-		assertThat(GBK_CONVERTER.completeLength(bytes("c4e3c4"), 0, 3)).isEqualTo(2);
-		assertThat(GBK_CONVERTER.completeLength(bytes("61c4e362c4e3c4"), 0, 7)).isEqualTo(6);
-		assertThat(GBK_CONVERTER.completeLength(bytes("8161c4"), 0, 3)).isEqualTo(2);
-	}
-
-	@Test
-	void gb18030CompleteLengthHoldsBackAFourByteCharacterWhoseLastByteSoFarIsAnAsciiDigit() {
-		byte[] in = "a😀".getBytes(GB18030);
-		assertThat(in).hasSize(5);
-		assertThat(in[2]).isBetween((byte) '0', (byte) '9');
-		assertThat(GB18030_CONVERTER.completeLength(in, 0, 2)).isEqualTo(1);
-		assertThat(GB18030_CONVERTER.completeLength(in, 0, 3)).isEqualTo(1);
-		assertThat(GB18030_CONVERTER.completeLength(in, 0, 4)).isEqualTo(1);
-		assertThat(GB18030_CONVERTER.completeLength(in, 0, 5)).isEqualTo(5);
-	}
-
-	@Test
-	void utf16CompleteLengthHoldsBackHalfASurrogatePair() {
-		byte[] in = "a😀".getBytes(UTF_16BE);
-		for (int len = 3; len < 6; len++) {
-			assertThat(UTF16BE_CONVERTER.completeLength(in, 0, len)).isEqualTo(2);
-		}
-		assertThat(UTF16BE_CONVERTER.completeLength(in, 0, 6)).isEqualTo(6);
-	}
-
-	@Test
-	void completeLengthNeverHoldsBackMalformedTails() {
-		assertThat(UTF8_CONVERTER.completeLength(bytes("61ff"), 0, 2)).isEqualTo(2);
-		assertThat(UTF8_CONVERTER.completeLength(bytes("61c0"), 0, 2)).isEqualTo(2);
-		assertThat(UTF8_CONVERTER.completeLength(bytes("61e4e4"), 0, 3)).isEqualTo(2);
-		assertThat(UTF8_CONVERTER.completeLength(bytes("61f09fff"), 0, 4)).isEqualTo(4);
-		// Could only become a surrogate, which UTF-8 does not allow.
-		assertThat(UTF8_CONVERTER.completeLength(bytes("61eda0"), 0, 3)).isEqualTo(3);
-		assertThat(UTF8_CONVERTER.completeLength(bytes("61eda0e4"), 0, 4)).isEqualTo(3);
-		assertThat(GBK_CONVERTER.completeLength(bytes("6180"), 0, 2)).isEqualTo(2);
-		assertThat(GBK_CONVERTER.completeLength(bytes("61ff"), 0, 2)).isEqualTo(2);
-		assertThat(GBK_CONVERTER.completeLength(bytes("c4e380"), 0, 3)).isEqualTo(3);
-	}
-
-	@Test
-	void completeLengthLooksOnlyAtTheGivenRange() {
-		byte[] in = bytes("ffe4bda0e4bd61");
-		assertThat(UTF8_CONVERTER.completeLength(in, 1, 5)).isEqualTo(3);
-		assertThat(UTF8_CONVERTER.completeLength(in, 1, 3)).isEqualTo(3);
-		byte[] gbk = bytes("c4c4e3c4");
-		assertThat(GBK_CONVERTER.completeLength(gbk, 1, 3)).isEqualTo(2);
-		assertThat(GBK_CONVERTER.completeLength(gbk, 0, 3)).isEqualTo(2);
-	}
-
-	@Test
 	void bytesThatNeverDecodeComeBackUnchanged() {
 		Random random = new Random(20240611L);
 		byte[] utf8Garbage = bytes("80bfc0c1f5f8fe");
@@ -435,20 +334,29 @@ class CaseConverterTests {
 	@Test
 	void transformerKeepsOneConverterPerCharset() {
 		UppercaseTransformer transformer = new UppercaseTransformer();
-		CaseConverter gbk = transformer.forCharset(GBK);
-		assertThat(transformer.forCharset(Charset.forName("gbk"))).isSameAs(gbk);
-		assertThat(transformer.forCharset(UTF_8)).isNotSameAs(gbk);
+		CaseConverter gbk = transformer.converter(GBK);
+		assertThat(transformer.converter(Charset.forName("gbk"))).isSameAs(gbk);
+		assertThat(transformer.converter(UTF_8)).isNotSameAs(gbk);
 		assertThat(gbk.charset()).isEqualTo(GBK);
-		assertThat(transformer.transform("你好abc乤".getBytes(GBK), GBK)).isEqualTo("你好ABC乤".getBytes(GBK));
+	}
+
+	@Test
+	void eachListenerGetsAFunctionThatUppercasesInItsOwnCharset() throws Exception {
+		UppercaseTransformer transformer = new UppercaseTransformer();
+		assertThat(transformer.forListener("legacy", GBK).transform("你好abc乤".getBytes(GBK)))
+			.isEqualTo("你好ABC乤".getBytes(GBK));
+		assertThat(transformer.forListener("tcp", UTF_8).transform("straße".getBytes(UTF_8)))
+			.isEqualTo("STRASSE".getBytes(UTF_8));
 	}
 
 	private static byte[] streamed(CaseConverter converter, List<byte[]> chunks) {
+		CharacterBoundaries boundaries = CharacterBoundaries.forCharset(converter.charset());
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] held = new byte[0];
 		for (byte[] chunk : chunks) {
 			byte[] buf = Arrays.copyOf(held, held.length + chunk.length);
 			System.arraycopy(chunk, 0, buf, held.length, chunk.length);
-			int complete = converter.completeLength(buf, 0, buf.length);
+			int complete = boundaries.completeLength(buf, 0, buf.length);
 			assertThat(buf.length - complete).isLessThanOrEqualTo(3);
 			out.writeBytes(converter.uppercase(buf, 0, complete));
 			held = Arrays.copyOfRange(buf, complete, buf.length);

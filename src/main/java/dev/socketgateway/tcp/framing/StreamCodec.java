@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
-import dev.socketgateway.transform.CaseConverter;
+import dev.socketgateway.transform.CharacterBoundaries;
 
 /**
  * Stream framing: every read is a message and is answered at once, so a client that never sends a
@@ -15,12 +15,12 @@ final class StreamCodec implements FrameCodec {
 
 	private static final byte[] NONE = new byte[0];
 
-	private final CaseConverter converter;
+	private final CharacterBoundaries boundaries;
 
 	private byte[] held = NONE;
 
-	StreamCodec(CaseConverter converter) {
-		this.converter = converter;
+	StreamCodec(CharacterBoundaries boundaries) {
+		this.boundaries = boundaries;
 	}
 
 	@Override
@@ -29,7 +29,7 @@ final class StreamCodec implements FrameCodec {
 		int length;
 		if (this.held.length == 0) {
 			length = in.remaining();
-			int complete = this.converter.completeLength(in.array(), in.arrayOffset() + in.position(), length);
+			int complete = this.boundaries.completeLength(in.array(), in.arrayOffset() + in.position(), length);
 			chunk = new byte[length];
 			in.get(chunk);
 			emit(chunk, complete, frames);
@@ -38,7 +38,7 @@ final class StreamCodec implements FrameCodec {
 		chunk = new byte[this.held.length + in.remaining()];
 		System.arraycopy(this.held, 0, chunk, 0, this.held.length);
 		in.get(chunk, this.held.length, in.remaining());
-		emit(chunk, this.converter.completeLength(chunk, 0, chunk.length), frames);
+		emit(chunk, this.boundaries.completeLength(chunk, 0, chunk.length), frames);
 	}
 
 	private void emit(byte[] chunk, int complete, Consumer<byte[]> frames) {

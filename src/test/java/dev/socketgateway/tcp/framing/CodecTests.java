@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
-import dev.socketgateway.transform.CaseConverter;
+import dev.socketgateway.transform.CharacterBoundaries;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.util.ReflectionTestUtils;
@@ -361,7 +361,7 @@ class CodecTests {
 
 	@Test
 	void streamFramingAnswersEveryReadAsItIs() {
-		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
+		StreamCodec decoder = new StreamCodec(CharacterBoundaries.forCharset(UTF_8));
 		List<String> frames = new ArrayList<>();
 		decoder.decode(wrap("hello"), (frame) -> frames.add(text(frame)));
 		decoder.decode(wrap(" world\n\r\n"), (frame) -> frames.add(text(frame)));
@@ -373,7 +373,7 @@ class CodecTests {
 	void streamFramingHoldsBackOnlyTheStartOfAUtf8CharacterSplitAcrossReads() {
 		byte[] text = "aé€😀b".getBytes(UTF_8);
 		for (int cut = 0; cut <= text.length; cut++) {
-			StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
+			StreamCodec decoder = new StreamCodec(CharacterBoundaries.forCharset(UTF_8));
 			List<byte[]> frames = new ArrayList<>();
 			decoder.decode(ByteBuffer.wrap(text, 0, cut), frames::add);
 			decoder.decode(ByteBuffer.wrap(text, cut, text.length - cut), frames::add);
@@ -389,7 +389,7 @@ class CodecTests {
 
 	@Test
 	void streamFramingKeepsAGbkDoubleByteCharacterSplitAcrossReadsWhole() {
-		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(GBK));
+		StreamCodec decoder = new StreamCodec(CharacterBoundaries.forCharset(GBK));
 		List<byte[]> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(new byte[] { 'a', 'b', (byte) 0x81 }), frames::add);
 		assertThat(frames).containsExactly(new byte[] { 'a', 'b' });
@@ -399,7 +399,7 @@ class CodecTests {
 
 	@Test
 	void streamFramingPassesMalformedBytesOnWithoutHoldingThem() {
-		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
+		StreamCodec decoder = new StreamCodec(CharacterBoundaries.forCharset(UTF_8));
 		List<byte[]> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(new byte[] { 0x61, (byte) 0xFF }), frames::add);
 		assertThat(frames).containsExactly(new byte[] { 0x61, (byte) 0xFF });
@@ -407,7 +407,7 @@ class CodecTests {
 
 	@Test
 	void streamFramingHandsOverAnIncompleteCharacterWhenTheInputEnds() {
-		StreamCodec decoder = new StreamCodec(CaseConverter.forCharset(UTF_8));
+		StreamCodec decoder = new StreamCodec(CharacterBoundaries.forCharset(UTF_8));
 		List<byte[]> frames = new ArrayList<>();
 		decoder.decode(ByteBuffer.wrap(new byte[] { 'a', (byte) 0xE2, (byte) 0x82 }), frames::add);
 		assertThat(frames).containsExactly(new byte[] { 'a' });

@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 import dev.socketgateway.config.Framing;
-import dev.socketgateway.transform.CaseConverter;
+import dev.socketgateway.transform.CharacterBoundaries;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.util.ReflectionTestUtils;
@@ -125,7 +125,7 @@ class FramingFuzzTests {
 			Random random = new Random(SEED + 2);
 			int[] codePoints = TEXT.codePoints().toArray();
 			for (Charset charset : List.of(UTF_8, GBK)) {
-				CaseConverter converter = CaseConverter.forCharset(charset);
+				CharacterBoundaries boundaries = CharacterBoundaries.forCharset(charset);
 				for (int iteration = 0; iteration < 500; iteration++) {
 					StringBuilder text = new StringBuilder();
 					int length = random.nextInt(40);
@@ -137,7 +137,7 @@ class FramingFuzzTests {
 					}
 					byte[] input = text.toString().getBytes(charset);
 					int[] cuts = randomCuts(random, input.length);
-					StreamCodec decoder = new StreamCodec(converter);
+					StreamCodec decoder = new StreamCodec(boundaries);
 					ByteArrayOutputStream joined = new ByteArrayOutputStream();
 					String context = charset + " iteration " + iteration + ", input " + HexFormat.of().formatHex(input)
 							+ ", cuts " + Arrays.toString(cuts);
@@ -244,9 +244,9 @@ class FramingFuzzTests {
 
 		LENGTH_HEADER_4_SMALL(() -> new LengthHeaderCodec(4, 5), Framing.LENGTH_4, 5, 9),
 
-		STREAM_UTF_8(() -> new StreamCodec(CaseConverter.forCharset(UTF_8)), null, 300, 0),
+		STREAM_UTF_8(() -> new StreamCodec(CharacterBoundaries.forCharset(UTF_8)), null, 300, 0),
 
-		STREAM_GBK(() -> new StreamCodec(CaseConverter.forCharset(GBK)), null, 300, 0);
+		STREAM_GBK(() -> new StreamCodec(CharacterBoundaries.forCharset(GBK)), null, 300, 0);
 
 		private final Supplier<FrameCodec> decoder;
 
