@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two gateways behind HAProxy from the operating system's packages, as the README's "Behind HAProxy" runs
+ * Two gateways behind HAProxy from the operating system's packages, as docs/deployment.md's "Behind HAProxy" runs
  * them: {@code mode tcp}, readiness checks on the actuator's port, all on loopback. Started once for the
  * class; the last test stops one gateway with SIGTERM.
  *
