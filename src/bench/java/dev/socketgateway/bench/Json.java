@@ -1,89 +1,57 @@
 package dev.socketgateway.bench;
 
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.core.util.Separators.Spacing;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.StdSerializer;
 
-/** Just enough JSON for the results file: maps, lists, strings, numbers, booleans and null, indented. */
+/**
+ * The results file's JSON, written by the Jackson 3 that the gateway itself ships: two-space indentation with
+ * one value per line (so that committed results diff line by line), decimals to three places.
+ */
 final class Json {
+
+	private static final DefaultIndenter INDENTER = new DefaultIndenter("  ", "\n");
+
+	private static final ObjectWriter WRITER = JsonMapper.builder()
+		.addModule(new SimpleModule().addSerializer(Double.class, new DecimalSerializer()))
+		.build()
+		.writer()
+		.with(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+			.withObjectNameValueSpacing(Spacing.AFTER)
+			.withObjectEmptySeparator("")
+			.withArrayEmptySeparator("")).withObjectIndenter(INDENTER).withArrayIndenter(INDENTER));
 
 	private Json() {
 	}
 
 	static String write(Object value) {
-		StringBuilder out = new StringBuilder();
-		write(value, out, "");
-		return out.append('\n').toString();
+		return WRITER.writeValueAsString(value) + "\n";
 	}
 
-	private static void write(Object value, StringBuilder out, String indent) {
-		if (value == null) {
-			out.append("null");
-		}
-		else if (value instanceof Map<?, ?> map) {
-			writeEntries(map.entrySet().iterator(), out, indent, '{', '}');
-		}
-		else if (value instanceof List<?> list) {
-			writeEntries(list.iterator(), out, indent, '[', ']');
-		}
-		else if (value instanceof Double number) {
-			// JSON has no NaN: an unknown figure is null.
-			out.append(number.isNaN() || number.isInfinite() ? "null" : String.valueOf(Math.round(number * 1000) / 1000.0));
-		}
-		else if (value instanceof Number || value instanceof Boolean) {
-			out.append(value);
-		}
-		else {
-			string(value.toString(), out);
-		}
-	}
+	/** JSON has no NaN: an unknown figure is null. */
+	private static final class DecimalSerializer extends StdSerializer<Double> {
 
-	private static void writeEntries(Iterator<?> entries, StringBuilder out, String indent, char open, char close) {
-		out.append(open);
-		if (!entries.hasNext()) {
-			out.append(close);
-			return;
+		DecimalSerializer() {
+			super(Double.class);
 		}
-		String inner = indent + "  ";
-		while (entries.hasNext()) {
-			Object entry = entries.next();
-			out.append('\n').append(inner);
-			if (entry instanceof Map.Entry<?, ?> field) {
-				string(String.valueOf(field.getKey()), out);
-				out.append(": ");
-				write(field.getValue(), out, inner);
+
+		@Override
+		public void serialize(Double value, JsonGenerator generator, SerializationContext context) {
+			if (value.isNaN() || value.isInfinite()) {
+				generator.writeNull();
 			}
 			else {
-				write(entry, out, inner);
-			}
-			if (entries.hasNext()) {
-				out.append(',');
+				generator.writeNumber(Math.round(value * 1000) / 1000.0);
 			}
 		}
-		out.append('\n').append(indent).append(close);
-	}
 
-	private static void string(String text, StringBuilder out) {
-		out.append('"');
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			switch (c) {
-				case '"' -> out.append("\\\"");
-				case '\\' -> out.append("\\\\");
-				case '\n' -> out.append("\\n");
-				case '\r' -> out.append("\\r");
-				case '\t' -> out.append("\\t");
-				default -> {
-					if (c < 0x20) {
-						out.append(String.format("\\u%04x", (int) c));
-					}
-					else {
-						out.append(c);
-					}
-				}
-			}
-		}
-		out.append('"');
 	}
 
 }
