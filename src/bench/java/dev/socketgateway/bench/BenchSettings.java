@@ -10,7 +10,7 @@ record BenchSettings(int seconds, int warmupSeconds, int pacedSeconds, int round
 
 	static BenchSettings fromSystemProperties() {
 		return new BenchSettings(seconds("bench.seconds", 8, 1), seconds("bench.warmup", 5, 0),
-				seconds("bench.paced.seconds", 60, 1), seconds("bench.rounds", 2, 1),
+				seconds("bench.paced.seconds", 60, 1), seconds("bench.rounds", 3, 1),
 				scenarios(System.getProperty("bench.scenarios", "all")));
 	}
 

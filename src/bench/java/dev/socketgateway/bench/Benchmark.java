@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,7 @@ public final class Benchmark {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		MachineInfo machine = MachineInfo.describe(java);
 		String settingsLine = String.format(Locale.ROOT,
-				"%d s warm-up + %d s measured per scenario, best of %d rounds (tcp-10000-paced: %d s, 1 round), servers %s, 1 load thread",
+				"%d s warm-up + %d s measured per scenario, median of %d interleaved rounds (tcp-10000-paced: %d s, 1 round), servers %s, 1 load thread",
 				settings.warmupSeconds(), settings.seconds(), settings.rounds(), settings.pacedSeconds(),
 				String.join(" ", Target.HEAP));
 		machine.lines().forEach(System.out::println);
@@ -71,14 +72,17 @@ public final class Benchmark {
 		List<ScenarioOutcome> outcomes = new ArrayList<>();
 		for (Scenario scenario : settings.scenarios()) {
 			// Two cores shared with the load generator make single runs noisy (a server's throughput moved by
-			// 15% between identical runs): each server runs several rounds, alternating, and keeps its best.
+			// 15% between identical runs): each server runs several rounds, alternating, and the round with the
+			// median throughput is reported, not the best one.
 			int rounds = (scenario.kind() == Scenario.Kind.TCP_PACED) ? 1 : settings.rounds();
-			RunResult gateway = null;
-			RunResult netty = null;
+			List<RunResult> gatewayRuns = new ArrayList<>();
+			List<RunResult> nettyRuns = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
-				gateway = better(gateway, run(scenario, Target.GATEWAY, settings, java, jar, output));
-				netty = better(netty, run(scenario, Target.NETTY, settings, java, jar, output));
+				gatewayRuns.add(run(scenario, Target.GATEWAY, settings, java, jar, output));
+				nettyRuns.add(run(scenario, Target.NETTY, settings, java, jar, output));
 			}
+			RunResult gateway = median(gatewayRuns);
+			RunResult netty = median(nettyRuns);
 			outcomes.add(new ScenarioOutcome(scenario, settings.warmupSeconds(), scenario.measuredSeconds(settings),
 					gateway, netty));
 		}
@@ -97,15 +101,16 @@ public final class Benchmark {
 		System.exit(failed ? 1 : 0);
 	}
 
-	/** The run with more verified replies per second; a failed run never beats one that completed. */
-	private static RunResult better(RunResult best, RunResult candidate) {
-		if (best == null) {
-			return candidate;
-		}
-		if ((best.failure() == null) != (candidate.failure() == null)) {
-			return (best.failure() == null) ? best : candidate;
-		}
-		return (candidate.msgsPerSecond() > best.msgsPerSecond()) ? candidate : best;
+	/**
+	 * The round with the median verified replies per second (the lower middle one of an even count); a failed
+	 * round is reported as it is, since one failure fails the scenario.
+	 */
+	private static RunResult median(List<RunResult> runs) {
+		return runs.stream().filter((run) -> !run.ok()).findFirst().orElseGet(() -> {
+			List<RunResult> sorted = new ArrayList<>(runs);
+			sorted.sort(Comparator.comparingDouble(RunResult::msgsPerSecond));
+			return sorted.get((sorted.size() - 1) / 2);
+		});
 	}
 
 	/** Server logs of an earlier run would read as this run's. */
