@@ -14,6 +14,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -62,7 +63,12 @@ public class GatewayProperties {
 		return enabled;
 	}
 
-	/** One TCP or UDP listener. */
+	/**
+	 * One TCP or UDP listener. As a map value it gets no entries in the main configuration metadata, so the processor
+	 * writes its keys, described by the field Javadoc, to {@code META-INF/spring/configuration-metadata/}: the
+	 * {@code gateway.listeners.*} entries of {@code additional-spring-configuration-metadata.json} are tested against it.
+	 */
+	@ConfigurationPropertiesSource
 	public static class Listener {
 
 		/**
