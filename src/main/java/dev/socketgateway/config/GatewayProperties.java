@@ -1,7 +1,5 @@
 package dev.socketgateway.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,15 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.socketgateway.security.AllowList;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -28,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties(prefix = "gateway", ignoreUnknownFields = false)
-public class GatewayProperties implements Validator {
+public class GatewayProperties {
 
 	/**
 	 * Listeners by name. Each one is a TCP or UDP socket that answers in upper case.
@@ -67,114 +63,12 @@ public class GatewayProperties implements Validator {
 		return enabled;
 	}
 
-	@Override
-	public boolean supports(Class<?> type) {
-		return GatewayProperties.class.isAssignableFrom(type);
-	}
-
 	/**
-	 * Checks that span listeners: two enabled listeners of one protocol cannot share a fixed port
-	 * on overlapping addresses, and a bind address must resolve. Jakarta constraints cover single fields.
+	 * One TCP or UDP listener. As a map value it gets no entries in the main configuration metadata, so the processor
+	 * writes its keys, described by the field Javadoc, to {@code META-INF/spring/configuration-metadata/}: the
+	 * {@code gateway.listeners.*} entries of {@code additional-spring-configuration-metadata.json} are tested against it.
 	 */
-	@Override
-	public void validate(Object target, Errors errors) {
-		Map<String, Listener> seen = new LinkedHashMap<>();
-		((GatewayProperties) target).enabledListeners().forEach((name, listener) -> {
-			String key = "listeners[" + name + "]";
-			if (listener.getProtocol() == null || listener.getPort() == null) {
-				return; // reported by the field constraints
-			}
-			validateCidrs(name, "allowed-cidrs", listener.getAllowedCidrs(), errors);
-			validateSsl(name, listener, errors);
-			validateProxy(name, listener, errors);
-			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
-				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
-						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
-			}
-			InetAddress address = null;
-			if (listener.getBindAddress() != null) {
-				try {
-					address = InetAddress.getByName(listener.getBindAddress());
-				}
-				catch (UnknownHostException ex) {
-					errors.rejectValue(key + ".bind-address", "gateway.bind-address",
-							"gateway.listeners." + name + ".bind-address '" + listener.getBindAddress()
-									+ "' is not an address of this host");
-					return;
-				}
-			}
-			for (Map.Entry<String, Listener> other : seen.entrySet()) {
-				if (clash(listener, address, other.getValue())) {
-					errors.rejectValue(key + ".port", "gateway.port.duplicate",
-							"gateway.listeners." + name + ".port " + listener.getPort() + " is already used by "
-									+ "gateway.listeners." + other.getKey() + " (both " + listener.getProtocol() + ")");
-				}
-			}
-			seen.put(name, listener);
-		});
-	}
-
-	private static void validateCidrs(String name, String property, List<String> cidrs, Errors errors) {
-		try {
-			AllowList.of(cidrs);
-		}
-		catch (IllegalArgumentException ex) {
-			errors.rejectValue("listeners[" + name + "]." + property, "gateway." + property,
-					"gateway.listeners." + name + "." + property + ": " + ex.getMessage());
-		}
-	}
-
-	private static void validateProxy(String name, Listener listener, Errors errors) {
-		String key = "listeners[" + name + "]";
-		validateCidrs(name, "proxy-trusted-cidrs", listener.getProxyTrustedCidrs(), errors);
-		if (listener.getProxyProtocol() == null || listener.getProxyProtocol() == ProxyProtocol.OFF) {
-			return;
-		}
-		if (listener.getProtocol() == Protocol.UDP) {
-			errors.rejectValue(key + ".proxy-protocol", "gateway.proxy-protocol.udp", "gateway.listeners." + name
-					+ ".proxy-protocol: PROXY protocol is for TCP listeners only; remove it from this udp listener");
-		}
-		Duration timeout = listener.getProxyHeaderTimeout();
-		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-			errors.rejectValue(key + ".proxy-header-timeout", "gateway.proxy-header-timeout",
-					"gateway.listeners." + name + ".proxy-header-timeout must be positive");
-		}
-	}
-
-	private static void validateSsl(String name, Listener listener, Errors errors) {
-		Ssl ssl = listener.getSsl();
-		if (ssl == null) {
-			return;
-		}
-		String key = "listeners[" + name + "].ssl";
-		if (listener.getProtocol() == Protocol.UDP) {
-			errors.rejectValue(key, "gateway.ssl.udp", "gateway.listeners." + name
-					+ ".ssl: TLS is for TCP listeners only; remove it from this udp listener");
-		}
-		else if (ssl.getBundle() == null) {
-			errors.rejectValue(key + ".bundle", "gateway.ssl.bundle",
-					"gateway.listeners." + name + ".ssl.bundle must name an SSL bundle (spring.ssl.bundle.pem.<name> "
-							+ "or spring.ssl.bundle.jks.<name>)");
-		}
-	}
-
-	private static boolean clash(Listener listener, InetAddress address, Listener other) {
-		if (listener.getPort() == 0 || listener.getProtocol() != other.getProtocol()
-				|| !listener.getPort().equals(other.getPort())) {
-			return false;
-		}
-		if (address == null || other.getBindAddress() == null) {
-			return true; // the wildcard overlaps every address
-		}
-		try {
-			return address.equals(InetAddress.getByName(other.getBindAddress()));
-		}
-		catch (UnknownHostException ex) {
-			return false;
-		}
-	}
-
-	/** One TCP or UDP listener. */
+	@ConfigurationPropertiesSource
 	public static class Listener {
 
 		/**

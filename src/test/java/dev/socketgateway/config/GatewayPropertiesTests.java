@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.PropertySource;
@@ -19,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayPropertiesTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(PropertiesOnly.class);
+		.withUserConfiguration(GatewayPropertiesConfiguration.class);
 
 	@Test
 	void packagedDefaultsAreATcpAndAUdpListenerOnPort7878() {
@@ -197,11 +196,6 @@ class GatewayPropertiesTests {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	@EnableConfigurationProperties(GatewayProperties.class)
-	static class PropertiesOnly {
-
 	}
 
 }

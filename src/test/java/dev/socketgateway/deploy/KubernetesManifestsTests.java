@@ -20,13 +20,13 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.GatewayPropertiesConfiguration;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -52,7 +52,7 @@ class KubernetesManifestsTests {
 	private static final String READINESS = "/actuator/health/readiness";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(PropertiesOnly.class);
+		.withUserConfiguration(GatewayPropertiesConfiguration.class);
 
 	@Test
 	void everyManifestParsesAndTheKustomizationListsThemAll() throws IOException {
@@ -378,11 +378,6 @@ class KubernetesManifestsTests {
 	private static int number(Object value) {
 		assertThat(value).isInstanceOf(Integer.class);
 		return (Integer) value;
-	}
-
-	@EnableConfigurationProperties(GatewayProperties.class)
-	static class PropertiesOnly {
-
 	}
 
 }

@@ -7,12 +7,12 @@ import javax.net.ssl.SSLSocket;
 import dev.socketgateway.SocketGatewayApplication;
 import dev.socketgateway.config.ClientAuth;
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.GatewayPropertiesConfiguration;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TlsConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(PropertiesOnly.class);
+		.withUserConfiguration(GatewayPropertiesConfiguration.class);
 
 	@Test
 	void anUnknownBundleFailsStartupNamingTheKey() {
@@ -102,11 +102,6 @@ class TlsConfigurationTests {
 		all[2] = "--gateway.listeners.tcp.event-loops=1";
 		System.arraycopy(args, 0, all, 3, args.length);
 		return new SpringApplicationBuilder(SocketGatewayApplication.class).web(WebApplicationType.NONE).run(all);
-	}
-
-	@EnableConfigurationProperties(GatewayProperties.class)
-	static class PropertiesOnly {
-
 	}
 
 }

@@ -1,0 +1,128 @@
+package dev.socketgateway.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.socketgateway.security.AllowList;
+
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Checks of {@code gateway.*} that span fields or listeners, which jakarta constraints on one field cannot express:
+ * two enabled listeners of one protocol cannot share a fixed port on overlapping addresses, a bind address must
+ * resolve, CIDR blocks must parse, and TLS and the PROXY protocol are for TCP listeners only. Boot runs it beside
+ * those constraints, reporting both in one startup failure (see {@link GatewayPropertiesConfiguration}).
+ */
+final class GatewayPropertiesValidator implements Validator {
+
+	/** Only the gateway's own properties: Boot offers every bound object, of every prefix, to this validator. */
+	@Override
+	public boolean supports(Class<?> type) {
+		return GatewayProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		Map<String, GatewayProperties.Listener> seen = new LinkedHashMap<>();
+		((GatewayProperties) target).enabledListeners().forEach((name, listener) -> {
+			String key = "listeners[" + name + "]";
+			if (listener.getProtocol() == null || listener.getPort() == null) {
+				return; // reported by the field constraints
+			}
+			validateCidrs(name, "allowed-cidrs", listener.getAllowedCidrs(), errors);
+			validateSsl(name, listener, errors);
+			validateProxy(name, listener, errors);
+			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
+				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
+						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
+			}
+			InetAddress address = null;
+			if (listener.getBindAddress() != null) {
+				try {
+					address = InetAddress.getByName(listener.getBindAddress());
+				}
+				catch (UnknownHostException ex) {
+					errors.rejectValue(key + ".bind-address", "gateway.bind-address",
+							"gateway.listeners." + name + ".bind-address '" + listener.getBindAddress()
+									+ "' is not an address of this host");
+					return;
+				}
+			}
+			for (Map.Entry<String, GatewayProperties.Listener> other : seen.entrySet()) {
+				if (clash(listener, address, other.getValue())) {
+					errors.rejectValue(key + ".port", "gateway.port.duplicate",
+							"gateway.listeners." + name + ".port " + listener.getPort() + " is already used by "
+									+ "gateway.listeners." + other.getKey() + " (both " + listener.getProtocol() + ")");
+				}
+			}
+			seen.put(name, listener);
+		});
+	}
+
+	private static void validateCidrs(String name, String property, List<String> cidrs, Errors errors) {
+		try {
+			AllowList.of(cidrs);
+		}
+		catch (IllegalArgumentException ex) {
+			errors.rejectValue("listeners[" + name + "]." + property, "gateway." + property,
+					"gateway.listeners." + name + "." + property + ": " + ex.getMessage());
+		}
+	}
+
+	private static void validateProxy(String name, GatewayProperties.Listener listener, Errors errors) {
+		String key = "listeners[" + name + "]";
+		validateCidrs(name, "proxy-trusted-cidrs", listener.getProxyTrustedCidrs(), errors);
+		if (listener.getProxyProtocol() == null || listener.getProxyProtocol() == ProxyProtocol.OFF) {
+			return;
+		}
+		if (listener.getProtocol() == Protocol.UDP) {
+			errors.rejectValue(key + ".proxy-protocol", "gateway.proxy-protocol.udp", "gateway.listeners." + name
+					+ ".proxy-protocol: PROXY protocol is for TCP listeners only; remove it from this udp listener");
+		}
+		Duration timeout = listener.getProxyHeaderTimeout();
+		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+			errors.rejectValue(key + ".proxy-header-timeout", "gateway.proxy-header-timeout",
+					"gateway.listeners." + name + ".proxy-header-timeout must be positive");
+		}
+	}
+
+	private static void validateSsl(String name, GatewayProperties.Listener listener, Errors errors) {
+		GatewayProperties.Ssl ssl = listener.getSsl();
+		if (ssl == null) {
+			return;
+		}
+		String key = "listeners[" + name + "].ssl";
+		if (listener.getProtocol() == Protocol.UDP) {
+			errors.rejectValue(key, "gateway.ssl.udp", "gateway.listeners." + name
+					+ ".ssl: TLS is for TCP listeners only; remove it from this udp listener");
+		}
+		else if (ssl.getBundle() == null) {
+			errors.rejectValue(key + ".bundle", "gateway.ssl.bundle",
+					"gateway.listeners." + name + ".ssl.bundle must name an SSL bundle (spring.ssl.bundle.pem.<name> "
+							+ "or spring.ssl.bundle.jks.<name>)");
+		}
+	}
+
+	private static boolean clash(GatewayProperties.Listener listener, InetAddress address,
+			GatewayProperties.Listener other) {
+		if (listener.getPort() == 0 || listener.getProtocol() != other.getProtocol()
+				|| !listener.getPort().equals(other.getPort())) {
+			return false;
+		}
+		if (address == null || other.getBindAddress() == null) {
+			return true; // the wildcard overlaps every address
+		}
+		try {
+			return address.equals(InetAddress.getByName(other.getBindAddress()));
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+}
