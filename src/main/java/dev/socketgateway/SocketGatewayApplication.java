@@ -1,15 +1,13 @@
 package dev.socketgateway;
 
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * TCP and UDP socket gateways that answer every message with the same text in upper case.
+ * TCP and UDP socket gateways that answer every message with the same text in upper case. The
+ * properties are enabled, with their validator, by {@code config.GatewayPropertiesConfiguration}.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 public class SocketGatewayApplication {
 
 	public static void main(String[] args) {
