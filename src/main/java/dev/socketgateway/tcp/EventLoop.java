@@ -10,10 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
  * selected connection on the loop, as Netty runs a read on its event loop.
  *
  * <p>Spring Integration hands every read to its executor, by default an unbounded cached pool: one thread
- * per busy connection, and a thread wake-up for every message. Running the read inline costs no hand-off,
- * keeps one connection's messages in order, and bounds a TCP listener at two threads (this loop and its
- * write flusher). It is safe because nothing on the read path blocks: replies are written without
- * waiting, and what the socket does not take is finished by the flusher.
+ * per busy connection, and a thread wake-up for every message. Running the read inline costs no hand-off
+ * and keeps one connection's messages in order. A TCP listener has {@code event-loops} of these loops,
+ * each one thread serving its share of the connections, plus one {@link WriteFlusher} thread for the
+ * listener. It is safe because nothing on the read path blocks: replies are written without waiting, and
+ * what the socket does not take is queued ({@link OutboundBuffer}) and finished by the flusher.
  */
 final class EventLoop implements Executor {
 

@@ -32,9 +32,9 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
 		// Behind PROXY protocol the socket's peer is the balancer: the connection checks the client's
 		// address once the header names it.
-		boolean allowed = this.context.proxyProtocol() != ProxyProtocol.OFF
+		boolean allowed = this.context.settings().getProxyProtocol() != ProxyProtocol.OFF
 				|| this.context.allowList().allows(socketChannel.socket().getInetAddress());
-		boolean refuse = !allowed || !this.context.admit();
+		boolean refuse = !allowed || !this.context.connections().admit();
 		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
 				connectionFactoryName, this.context, this.factory, refuse);
 		if (!allowed) {
@@ -42,7 +42,8 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 		}
 		else if (refuse) {
 			refuse(connection, socketChannel, "max-connections",
-					"max-connections (" + this.context.maxConnections() + ") reached", this.context.busyMessage());
+					"max-connections (" + this.context.connections().maxConnections() + ") reached",
+					this.context.busyMessage());
 		}
 		else if (this.context.banner() != null) {
 			connection.greet(this.context.banner());
@@ -60,7 +61,7 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 		this.context.warnings().warn("Listener '{}' peer {}: {}; connection refused", this.context.name(),
 				connection.peer(), why);
 		try {
-			if (message != null && !this.context.tls()) { // a TLS client could not read it
+			if (message != null && this.context.tls() == null) { // a TLS client could not read it
 				ByteBuffer framed = this.context.newDecoder().encode(message);
 				channel.write(framed); // best effort: a short message fits an empty socket buffer
 			}

@@ -29,9 +29,16 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		super(port);
 	}
 
-	/** The selector of this factory's event loop, so that a closing connection can drop its read interest. */
-	Selector selector() {
-		return this.selector;
+	/**
+	 * Drops a connection's read interest, so that a half-closed socket waiting for its last replies to be
+	 * written does not keep the event loop busy.
+	 */
+	void stopReading(SocketChannel channel) {
+		Selector current = this.selector;
+		SelectionKey key = (current != null) ? channel.keyFor(current) : null;
+		if (key != null) {
+			key.cancel();
+		}
 	}
 
 	/** Set when binding failed: the factory stays down rather than try again on its next start. */

@@ -36,8 +36,8 @@ final class IdleReaper implements Runnable {
 	static ScheduledFuture<?> schedule(TaskScheduler scheduler, TcpListenerContext context) {
 		Duration timeout = context.settings().getIdleTimeout();
 		long millis = timeout.isZero() ? 1000 : timeout.toMillis() / 4;
-		if (context.proxyProtocol() != ProxyProtocol.OFF) {
-			millis = Math.min(millis, context.proxyHeaderTimeout().toMillis() / 4);
+		if (context.settings().getProxyProtocol() != ProxyProtocol.OFF) {
+			millis = Math.min(millis, context.settings().getProxyHeaderTimeout().toMillis() / 4);
 		}
 		Duration period = Duration.ofMillis(Math.max(10, Math.min(1000, millis)));
 		return scheduler.scheduleAtFixedRate(new IdleReaper(context, timeout), period);
@@ -46,11 +46,11 @@ final class IdleReaper implements Runnable {
 	@Override
 	public void run() {
 		long now = System.currentTimeMillis();
-		for (GatewayConnection connection : this.context.connections()) {
-			if (connection.closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)) {
+		for (GatewayConnection connection : this.context.connections().open()) {
+			if (connection.outbound().closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)) {
 				continue;
 			}
-			if (now - connection.lastActivity() > this.idleMillis) {
+			if (now - connection.stats().lastActivity() > this.idleMillis) {
 				logger.debug("Listener '{}' peer {}: idle for over {} ms, closing", this.context.name(), connection.peer(),
 						this.idleMillis);
 				this.context.metrics().error("idle-timeout");

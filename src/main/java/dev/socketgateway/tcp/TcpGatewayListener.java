@@ -87,16 +87,16 @@ final class TcpGatewayListener implements GatewayListener {
 
 	@Override
 	public List<ConnectionInfo> connections() {
-		return this.context.connections().stream()
-			.map(GatewayConnection::info)
+		return this.context.connections().open().stream()
+			.map((connection) -> connection.stats().info())
 			.sorted(Comparator.comparingLong(ConnectionInfo::id))
 			.toList();
 	}
 
 	@Override
 	public boolean closeConnection(long id) {
-		for (GatewayConnection connection : this.context.connections()) {
-			if (connection.id() == id) {
+		for (GatewayConnection connection : this.context.connections().open()) {
+			if (connection.stats().id() == id) {
 				logger.info("Listener '{}' peer {}: connection {} closed by an operator", this.name, connection.peer(), id);
 				connection.close();
 				return true;
@@ -119,7 +119,7 @@ final class TcpGatewayListener implements GatewayListener {
 		this.loops.forEach(LoopServer::stop);
 		this.context.flusher().stop();
 		// Counted per connection, so an operator (and the HAProxy test) can check every request was answered.
-		long[] totals = this.context.messageTotals();
+		long[] totals = this.context.connections().messageTotals();
 		logger.info("Listener '{}' drained: {} messages received, {} replies sent", this.name, totals[0], totals[1]);
 		this.context.metrics().close();
 		this.onStop.run();
@@ -131,8 +131,8 @@ final class TcpGatewayListener implements GatewayListener {
 	 */
 	private boolean drained() {
 		boolean quiet = true;
-		for (GatewayConnection connection : this.context.connections()) {
-			if (connection.readAvailable() || connection.hasPendingWrites()) {
+		for (GatewayConnection connection : this.context.connections().open()) {
+			if (connection.readAvailable() || connection.outbound().hasPending()) {
 				quiet = false;
 			}
 		}

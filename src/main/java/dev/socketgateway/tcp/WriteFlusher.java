@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread per TCP listener that finishes writes the socket could not take at once. The event loop never blocks
- * on a client that reads slowly; they queue the rest of the reply (bounded per connection by
- * max-pending-write-bytes) and move on, and this thread writes it when the socket drains.
+ * One thread per TCP listener that finishes writes the socket could not take at once. The event loops never
+ * block on a client that reads slowly: the connection's {@link OutboundBuffer} queues the rest of the reply
+ * (at most max-pending-write-bytes) and the loop moves on, and this thread writes it when the socket drains.
  */
 final class WriteFlusher implements Runnable {
 
@@ -75,7 +75,7 @@ final class WriteFlusher implements Runnable {
 				while (keys.hasNext()) {
 					SelectionKey key = keys.next();
 					keys.remove();
-					if (key.isValid() && ((GatewayConnection) key.attachment()).flushPending() && key.isValid()) {
+					if (key.isValid() && ((GatewayConnection) key.attachment()).outbound().flush() && key.isValid()) {
 						key.interestOps(0);
 					}
 				}
@@ -91,13 +91,13 @@ final class WriteFlusher implements Runnable {
 	private void registerRequests() {
 		GatewayConnection connection;
 		while ((connection = this.requests.poll()) != null) {
-			SelectionKey key = connection.flushKey();
+			SelectionKey key = connection.channel().keyFor(this.selector);
 			try {
 				if (key != null && key.isValid()) {
 					key.interestOps(SelectionKey.OP_WRITE);
 				}
 				else if (connection.channel().isOpen()) {
-					connection.flushKey(connection.channel().register(this.selector, SelectionKey.OP_WRITE, connection));
+					connection.channel().register(this.selector, SelectionKey.OP_WRITE, connection);
 				}
 			}
 			catch (ClosedChannelException | RuntimeException ex) {
