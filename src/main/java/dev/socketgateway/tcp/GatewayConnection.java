@@ -21,7 +21,7 @@ import org.springframework.messaging.MessageHeaders;
  * A server connection that reads, frames and dispatches on its listener's event loop (see
  * {@link EventLoop}), and writes replies straight to the socket. A read passes the PROXY header phase
  * ({@link ProxyPhase}) while one is expected, then TLS ({@link TlsLayer}) on a TLS listener, then the frame
- * decoder, and each frame is dispatched to the flow; replies come back through {@link #send} into the
+ * codec ({@link dev.socketgateway.tcp.framing.FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send} into the
  * write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
  * connection; the client and the counts are kept in {@link ConnectionStats}.
  *
@@ -47,9 +47,9 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	private final GatewayServerConnectionFactory factory;
 
-	private final FrameCodec decoder;
+	private final FrameCodec codec;
 
-	/** Where the decoder hands each frame; made once, not as a new method reference on every read. */
+	/** Where the codec hands each frame; made once, not as a new method reference on every read. */
 	private final Consumer<byte[]> dispatcher = this::dispatch;
 
 	/** Refused by allowed-cidrs or max-connections: told so, then closed on its first selection. */
@@ -86,7 +86,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.channel = channel;
 		this.context = context;
 		this.factory = factory;
-		this.decoder = context.newDecoder();
+		this.codec = context.newCodec();
 		this.refused = refused;
 		this.stats = new ConnectionStats(context.connections().nextId(), channel.socket().getInetAddress(),
 				channel.socket().getPort());
@@ -94,7 +94,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
 		this.tls = (!refused && context.tls() != null)
-				? new TlsLayer(context, this.stats, this.outbound, this.decoder, this.dispatcher, this::sendBanner)
+				? new TlsLayer(context, this.stats, this.outbound, this.codec, this.dispatcher, this::sendBanner)
 				: null;
 		if (!refused) {
 			context.connections().opened(this);
@@ -164,12 +164,12 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 				return true; // the header is incomplete or refused, or nothing followed it yet
 			}
 			if (this.tls == null) {
-				this.decoder.decode(bytes, this.dispatcher);
+				this.codec.decode(bytes, this.dispatcher);
 			}
 			else if (!this.tls.read(bytes)) {
 				this.inputEnded = true; // close_notify or a TLS failure: the client sends nothing more
 				if (!this.tls.failed()) {
-					this.decoder.endOfInput(this.dispatcher);
+					this.codec.endOfInput(this.dispatcher);
 				}
 				closeAfterReplies();
 				return true;
@@ -192,7 +192,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		if (this.tls != null) {
 			this.tls.inputEnded();
 		}
-		this.decoder.endOfInput(this.dispatcher);
+		this.codec.endOfInput(this.dispatcher);
 		closeAfterReplies(); // the client half-closed; it may still be reading
 	}
 
@@ -222,7 +222,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		byte[] greeting = this.banner;
 		if (greeting != null) {
 			this.banner = null;
-			this.context.metrics().sentUnsolicited(write(this.decoder.encode(greeting)));
+			this.context.metrics().sentUnsolicited(write(this.codec.encode(greeting)));
 		}
 	}
 
@@ -258,7 +258,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	/** @return false if the connection closed while the client was told its frame was too large */
 	private boolean sendTooLargeReply() {
-		ByteBuffer notice = this.decoder.tooLargeReply();
+		ByteBuffer notice = this.codec.tooLargeReply();
 		try {
 			if (notice != null) {
 				this.context.metrics().sentUnsolicited(write(notice));
@@ -281,7 +281,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	@Override
 	public void send(Message<?> message) {
-		int length = write(this.decoder.encode((byte[]) message.getPayload()));
+		int length = write(this.codec.encode((byte[]) message.getPayload()));
 		this.stats.replied();
 		this.context.metrics().sent(length);
 	}

@@ -62,7 +62,7 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 				connection.peer(), why);
 		try {
 			if (message != null && this.context.tls() == null) { // a TLS client could not read it
-				ByteBuffer framed = this.context.newDecoder().encode(message);
+				ByteBuffer framed = this.context.newCodec().encode(message);
 				channel.write(framed); // best effort: a short message fits an empty socket buffer
 			}
 			channel.shutdownOutput();

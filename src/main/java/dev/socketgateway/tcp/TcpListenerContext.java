@@ -150,7 +150,7 @@ final class TcpListenerContext {
 		return this.tls;
 	}
 
-	FrameCodec newDecoder() {
+	FrameCodec newCodec() {
 		return this.codecs.newCodec();
 	}
 

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS layer of a connection on a TLS listener, between its socket and its frame decoder, as Spring
+ * The TLS layer of a connection on a TLS listener, between its socket and its frame codec, as Spring
  * Integration keeps TLS in {@code TcpNioSSLConnection}. Records read are unwrapped by a {@link TlsSession}
  * and their plaintext decoded; replies are wrapped into records and written or queued in the connection's
  * {@link OutboundBuffer}, under its lock, so that records reach the socket in the order the engine made
@@ -28,7 +28,7 @@ final class TlsLayer implements TlsSession.Link {
 
 	private final OutboundBuffer outbound;
 
-	private final FrameCodec decoder;
+	private final FrameCodec codec;
 
 	private final Consumer<byte[]> frames;
 
@@ -40,15 +40,15 @@ final class TlsLayer implements TlsSession.Link {
 	private boolean failed;
 
 	/**
-	 * @param frames where the decoder hands each frame
+	 * @param frames where the codec hands each frame
 	 * @param established runs once the handshake completes
 	 */
-	TlsLayer(TcpListenerContext listener, ConnectionStats stats, OutboundBuffer outbound, FrameCodec decoder,
+	TlsLayer(TcpListenerContext listener, ConnectionStats stats, OutboundBuffer outbound, FrameCodec codec,
 			Consumer<byte[]> frames, Runnable established) {
 		this.listener = listener;
 		this.stats = stats;
 		this.outbound = outbound;
-		this.decoder = decoder;
+		this.codec = codec;
 		this.frames = frames;
 		this.established = established;
 		this.session = new TlsSession(listener.tls().newEngine(), outbound.lock(), this);
@@ -130,7 +130,7 @@ final class TlsLayer implements TlsSession.Link {
 
 	@Override
 	public void received(ByteBuffer plaintext) {
-		this.decoder.decode(plaintext, this.frames);
+		this.codec.decode(plaintext, this.frames);
 	}
 
 	@Override

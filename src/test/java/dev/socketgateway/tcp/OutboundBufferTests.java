@@ -141,8 +141,7 @@ class OutboundBufferTests {
 	private TcpListenerContext listener() {
 		GatewayProperties.Listener settings = new GatewayProperties.Listener();
 		settings.setMaxPendingWriteBytes(LIMIT);
-		return new TcpListenerContext("outbound", settings, null, CaseConverter.forCharset(UTF_8), this.flusher,
-				this.meters);
+		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters);
 	}
 
 	private double writeFailures() {
