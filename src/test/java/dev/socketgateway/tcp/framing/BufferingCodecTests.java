@@ -13,6 +13,7 @@ import static dev.socketgateway.tcp.framing.CodecTestSupport.lengthFramed;
 import static dev.socketgateway.tcp.framing.CodecTestSupport.stxEtx;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The buffer that every delimited and length-prefixed codec ({@link BufferingCodec}) keeps for the incomplete
@@ -56,6 +57,27 @@ class BufferingCodecTests {
 		assertThat(frames).hasSize(1);
 		assertThat(frames.get(0)).hasSize(60_000);
 		assertThat(held(decoder).length).isLessThanOrEqualTo(4096);
+	}
+
+	@Test
+	void aFrameCutOffByTheEndOfInputIsMalformedAndLeavesNothingHeld() {
+		List<Supplier<BufferingCodec>> decoders = List.of(() -> new StxEtxCodec(64), () -> new LengthHeaderCodec(1, 64),
+				() -> new LengthHeaderCodec(2, 64), () -> new LengthHeaderCodec(4, 64));
+		List<byte[]> cutOff = List.of(stxEtx("abc"), lengthFramed(1, "abc"), lengthFramed(2, "abc"),
+				lengthFramed(4, "abc"));
+		for (int d = 0; d < decoders.size(); d++) {
+			BufferingCodec decoder = decoders.get(d).get();
+			String name = decoder.getClass().getSimpleName() + " " + d;
+			List<byte[]> frames = new ArrayList<>();
+			decoder.decode(ByteBuffer.wrap(cutOff.get(d), 0, 3), frames::add);
+			assertThat(held(decoder)).as(name).isNotEmpty();
+			assertThatExceptionOfType(FramingException.class).as(name)
+				.isThrownBy(() -> decoder.endOfInput(frames::add))
+				.matches((ex) -> !ex.isTooLarge());
+			assertThat(held(decoder)).as(name).isEmpty();
+			decoder.endOfInput(frames::add);
+			assertThat(frames).as(name).isEmpty();
+		}
 	}
 
 }
