@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 
+import dev.socketgateway.GatewayTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.exchange;
@@ -26,10 +27,8 @@ import static org.awaitility.Awaitility.await;
  * {@code management.endpoint.connections.access=unrestricted}: the client is cut off, and an id that is
  * not open is not found.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
-		"management.endpoint.connections.access=unrestricted" })
+@GatewayTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = "management.endpoint.connections.access=unrestricted")
 @DirtiesContext
 class ConnectionsEndpointCloseIntegrationTests extends ActuatorTestSupport {
 

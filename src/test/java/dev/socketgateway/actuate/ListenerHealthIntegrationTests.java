@@ -7,15 +7,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import dev.socketgateway.GatewayTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.exchange;
@@ -31,9 +32,8 @@ import static org.awaitility.Awaitility.await;
  * readiness group, so that a listener that stops takes readiness down while liveness stays up. The second
  * test stops a listener, so this class has a context of its own, thrown away afterwards.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
+@GatewayTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {
 		"gateway.listeners.extra.protocol=tcp",
 		"gateway.listeners.extra.port=0",
 		"gateway.listeners.extra.framing=line" })

@@ -6,8 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import org.springframework.boot.test.context.SpringBootTest;
+import dev.socketgateway.GatewayTest;
+
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The gateway that most observability tests look at, on free ports, with /actuator on a random HTTP
@@ -30,9 +32,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
+@GatewayTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {
 		"gateway.listeners.udp.max-datagram-bytes=" + ObservedGateway.MAX_DATAGRAM_BYTES,
 		"gateway.listeners.line.protocol=tcp",
 		"gateway.listeners.line.port=0",

@@ -6,11 +6,11 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import dev.socketgateway.GatewayTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -20,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Stopping and starting the context (as the test framework does with cached contexts) restarts every listener. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "gateway.listeners.tcp.port=0", "gateway.listeners.udp.port=0" })
+@GatewayTest
 @DirtiesContext
 class GatewayRestartIntegrationTests {
 

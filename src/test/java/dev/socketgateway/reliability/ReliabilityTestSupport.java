@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.socketgateway.LoopbackGatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,8 +16,7 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.ascii;
 import static dev.socketgateway.GatewayClients.exchange;
@@ -31,11 +31,8 @@ import static org.awaitility.Awaitility.await;
  * left open, and no thread was left behind. Each listener serves one test, so that a test's counter deltas
  * are its own.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.tcp.bind-address=127.0.0.1",
-		"gateway.listeners.udp.port=0",
-		"gateway.listeners.udp.bind-address=127.0.0.1",
+@LoopbackGatewayTest
+@TestPropertySource(properties = {
 		// half frames then resets, and the load test's line clients
 		"gateway.listeners.line.protocol=tcp",
 		"gateway.listeners.line.port=0",

@@ -7,12 +7,13 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
+import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.ascii;
 import static dev.socketgateway.GatewayClients.exchange;
@@ -24,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** Listeners that allow only other networks refuse the loopback client; one that allows it serves it. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0", "gateway.listeners.tcp.allowed-cidrs=10.0.0.0/8,2001:db8::/32",
-		"gateway.listeners.udp.port=0", "gateway.listeners.udp.allowed-cidrs=10.0.0.0/8",
+@GatewayTest
+@TestPropertySource(properties = {
+		"gateway.listeners.tcp.allowed-cidrs=10.0.0.0/8,2001:db8::/32",
+		"gateway.listeners.udp.allowed-cidrs=10.0.0.0/8",
 		"gateway.listeners.open.protocol=tcp", "gateway.listeners.open.port=0",
 		"gateway.listeners.open.allowed-cidrs=127.0.0.0/8,::1/128" })
 class AllowListIntegrationTests {

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketgateway.LoopbackGatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.ascii;
@@ -43,11 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mid-frame, while one well-behaved client on the same listener keeps getting correct answers. Bounded by
  * a fixed seed, a fixed number of clients and a time limit.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.tcp.bind-address=127.0.0.1",
-		"gateway.listeners.udp.port=0",
-		"gateway.listeners.udp.bind-address=127.0.0.1",
+@LoopbackGatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.line.protocol=tcp",
 		"gateway.listeners.line.port=0",
 		"gateway.listeners.line.bind-address=127.0.0.1",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketgateway.LoopbackGatewayTest;
 import dev.socketgateway.listener.GatewayListener;
 import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
@@ -18,8 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.EnumSource.Mode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.ascii;
 import static dev.socketgateway.GatewayClients.concat;
@@ -37,11 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every framing, several listeners in one context, as a client sees them on the wire: requests framed the
  * listener's way come back upper-cased and framed the same way.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.tcp.bind-address=127.0.0.1",
-		"gateway.listeners.udp.port=0",
-		"gateway.listeners.udp.bind-address=127.0.0.1",
+@LoopbackGatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.lines.protocol=tcp",
 		"gateway.listeners.lines.port=0",
 		"gateway.listeners.lines.bind-address=127.0.0.1",

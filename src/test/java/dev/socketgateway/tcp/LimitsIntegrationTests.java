@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.socketgateway.LoopbackGatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
 import org.junit.jupiter.api.Test;
@@ -21,10 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.ascii;
 import static dev.socketgateway.GatewayClients.readExactly;
@@ -41,11 +41,8 @@ import static org.awaitility.Awaitility.await;
  * max-frame-bytes, idle-timeout and max-connections as a client sees them: what is answered, what closes
  * the connection, and that only the offending connection is affected.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.tcp.bind-address=127.0.0.1",
-		"gateway.listeners.udp.port=0",
-		"gateway.listeners.udp.bind-address=127.0.0.1",
+@LoopbackGatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.line.protocol=tcp",
 		"gateway.listeners.line.port=0",
 		"gateway.listeners.line.bind-address=127.0.0.1",

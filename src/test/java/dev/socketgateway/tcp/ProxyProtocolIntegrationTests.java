@@ -7,6 +7,7 @@ import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ConnectionInfo;
 import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
@@ -17,10 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.ascii;
@@ -44,9 +44,8 @@ import static org.awaitility.Awaitility.await;
  * allowed-cidrs, with every framing and with TLS; bad, missing, slow and untrusted headers close only their
  * own connection, counted as gateway.errors{reason=proxy-header}.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
+@GatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.p-stream.protocol=tcp", "gateway.listeners.p-stream.port=0",
 		"gateway.listeners.p-stream.proxy-protocol=required",
 		"gateway.listeners.p-stream.proxy-trusted-cidrs=127.0.0.0/8,::1",

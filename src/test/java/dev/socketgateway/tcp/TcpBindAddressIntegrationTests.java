@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 
+import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.exchange;
 import static dev.socketgateway.GatewayClients.hasIpv6Loopback;
@@ -20,10 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A TCP listener with {@code bind-address: 127.0.0.1} listens on that address and no other. */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
-		"server.port=0",
+@GatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.loopback.protocol=tcp",
 		"gateway.listeners.loopback.port=0",
 		"gateway.listeners.loopback.bind-address=127.0.0.1" })

@@ -22,13 +22,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
+import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.concat;
@@ -48,10 +48,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The TCP listener seen from its clients: real loopback sockets against the default stream-framed
  * listener, plus a GBK listener. Every expectation is about bytes on the wire.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
-		"server.port=0",
+@GatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.gbk.protocol=tcp",
 		"gateway.listeners.gbk.port=0",
 		"gateway.listeners.gbk.charset=GBK" })

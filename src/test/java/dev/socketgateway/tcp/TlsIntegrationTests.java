@@ -23,6 +23,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,9 +34,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.readExactly;
@@ -53,10 +53,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * localhost and 127.0.0.1 under {@code src/test/resources/tls}; so is the client certificate that the
  * client-auth listener trusts.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
-		"server.port=0",
+@GatewayTest
+@TestPropertySource(properties = {
 		"spring.ssl.bundle.pem.test.keystore.certificate=classpath:tls/server.crt",
 		"spring.ssl.bundle.pem.test.keystore.private-key=classpath:tls/server.key",
 		"spring.ssl.bundle.pem.test.truststore.certificate=classpath:tls/client.crt",

@@ -7,13 +7,12 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static dev.socketgateway.GatewayClients.connectedUdp;
@@ -27,10 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The UDP listener seen from its clients. Every client here is connected, as {@code nc -u} is, so it only
  * accepts a reply sent from the listener's own address and port.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.udp.port=0",
-		"server.port=0" })
+@GatewayTest
 class UdpGatewayIntegrationTests {
 
 	@Autowired

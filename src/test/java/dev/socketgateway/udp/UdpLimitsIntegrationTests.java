@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.util.concurrent.TimeUnit;
 
+import dev.socketgateway.LoopbackGatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static dev.socketgateway.GatewayClients.ascii;
 import static dev.socketgateway.GatewayClients.receive;
@@ -23,11 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * max-datagram-bytes as a client sees it: a datagram up to the limit is answered, a larger one is dropped
  * without a reply, and the listener goes on answering.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"gateway.listeners.tcp.port=0",
-		"gateway.listeners.tcp.bind-address=127.0.0.1",
-		"gateway.listeners.udp.port=0",
-		"gateway.listeners.udp.bind-address=127.0.0.1",
+@LoopbackGatewayTest
+@TestPropertySource(properties = {
 		"gateway.listeners.udp.max-datagram-bytes=100",
 		"gateway.listeners.roomy.protocol=udp",
 		"gateway.listeners.roomy.port=0",

@@ -91,7 +91,7 @@ abstract class BufferingCodec implements FrameCodec {
 	@Override
 	public void endOfInput(Consumer<byte[]> frames) {
 		if (holding()) {
-			heldBytes();
+			discardHeld();
 			throw FramingException.malformed("input ended inside a frame");
 		}
 	}
@@ -100,9 +100,13 @@ abstract class BufferingCodec implements FrameCodec {
 	protected final byte[] heldBytes() {
 		byte[] copy = new byte[this.heldLength];
 		System.arraycopy(this.held, 0, copy, 0, this.heldLength);
+		discardHeld();
+		return copy;
+	}
+
+	private void discardHeld() {
 		this.heldLength = 0;
 		this.held = NONE;
-		return copy;
 	}
 
 	protected final boolean holding() {

@@ -17,8 +17,6 @@ import dev.socketgateway.config.Framing;
 import dev.socketgateway.transform.CharacterBoundaries;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.test.util.ReflectionTestUtils;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -201,7 +199,7 @@ class FramingFuzzTests {
 
 	private static void assertHeldWithinLimit(Kind kind, FrameCodec decoder) {
 		if (decoder instanceof BufferingCodec buffering) {
-			byte[] held = (byte[]) ReflectionTestUtils.getField(buffering, "held");
+			byte[] held = CodecTestSupport.held(buffering);
 			assertThat(held.length).as("%s held buffer", kind).isLessThanOrEqualTo(kind.largestFrame);
 		}
 	}

@@ -1,0 +1,97 @@
+package dev.socketgateway.udp;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.socketgateway.listener.PeerInfo;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * The UDP peers a listener remembers for the connections endpoint and the active gauge: a bounded list,
+ * newest first, with a datagram count each.
+ */
+class RecentPeersTests {
+
+	private final RecentPeers peers = new RecentPeers();
+
+	@Test
+	void keepsAtMostTheTrackedNumberOfPeersAndForgetsTheLeastRecentlySeenFirst() {
+		for (int i = 0; i < RecentPeers.TRACKED; i++) {
+			this.peers.seen(peer(10_000 + i));
+		}
+		this.peers.seen(peer(10_000));
+		this.peers.seen(peer(20_000));
+		List<Integer> ports = ports(this.peers.newestFirst());
+		assertThat(ports).hasSize(RecentPeers.TRACKED);
+		assertThat(ports).as("heard from again, so not the least recent").contains(10_000);
+		assertThat(ports).as("the least recently seen").doesNotContain(10_001);
+		assertThat(ports).contains(10_002, 20_000);
+	}
+
+	@Test
+	void listsPeersMostRecentlySeenFirst() {
+		this.peers.seen(peer(1));
+		this.peers.seen(peer(2));
+		this.peers.seen(peer(3));
+		this.peers.seen(peer(1));
+		assertThat(ports(this.peers.newestFirst())).containsExactly(1, 3, 2);
+	}
+
+	@Test
+	void countsTheDatagramsOfEachPeerAndWhenTheLastOneArrived() {
+		long before = System.currentTimeMillis();
+		this.peers.seen(peer(1));
+		this.peers.seen(peer(2));
+		this.peers.seen(peer(1));
+		this.peers.seen(peer(1));
+		long after = System.currentTimeMillis();
+		List<PeerInfo> newestFirst = this.peers.newestFirst();
+		assertThat(newestFirst).extracting(PeerInfo::address).containsOnly("127.0.0.1");
+		assertThat(newestFirst).extracting(PeerInfo::port, PeerInfo::datagrams)
+			.containsExactly(tuple(1, 3L), tuple(2, 1L));
+		assertThat(newestFirst).extracting(PeerInfo::lastSeen)
+			.allSatisfy((lastSeen) -> assertThat(lastSeen).isBetween(Instant.ofEpochMilli(before),
+					Instant.ofEpochMilli(after)));
+	}
+
+	@Test
+	void activeCountsOnlyPeersHeardFromWithinTheActiveWindow() {
+		this.peers.seen(peer(1));
+		this.peers.seen(peer(2));
+		this.peers.seen(peer(3));
+		assertThat(this.peers.active()).isEqualTo(3);
+		// The window is a minute of wall-clock time; age one peer instead of waiting for it.
+		lastHeard(peer(2), System.currentTimeMillis() - RecentPeers.ACTIVE_WINDOW.toMillis() - 1_000);
+		assertThat(this.peers.active()).isEqualTo(2);
+		assertThat(this.peers.newestFirst()).as("an inactive peer is still listed").hasSize(3);
+		this.peers.seen(peer(2));
+		assertThat(this.peers.active()).isEqualTo(3);
+	}
+
+	@Test
+	void nothingHeardIsNothingActiveAndNothingListed() {
+		assertThat(this.peers.active()).isZero();
+		assertThat(this.peers.newestFirst()).isEmpty();
+	}
+
+	private void lastHeard(InetSocketAddress address, long epochMillis) {
+		Map<?, ?> byAddress = (Map<?, ?>) ReflectionTestUtils.getField(this.peers, "peers");
+		ReflectionTestUtils.setField(byAddress.get(address), "lastSeen", epochMillis);
+	}
+
+	private static InetSocketAddress peer(int port) {
+		return new InetSocketAddress("127.0.0.1", port);
+	}
+
+	private static List<Integer> ports(List<PeerInfo> peers) {
+		return peers.stream().map(PeerInfo::port).toList();
+	}
+
+}
