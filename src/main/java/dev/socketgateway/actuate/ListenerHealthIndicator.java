@@ -1,6 +1,6 @@
 package dev.socketgateway.actuate;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.GatewayListener;
 import dev.socketgateway.listener.ListenerRegistry;
@@ -16,11 +16,11 @@ final class ListenerHealthIndicator extends AbstractHealthIndicator {
 
 	private final String name;
 
-	private final GatewayProperties.Listener settings;
+	private final ListenerProperties settings;
 
 	private final ListenerRegistry registry;
 
-	ListenerHealthIndicator(String name, GatewayProperties.Listener settings, ListenerRegistry registry) {
+	ListenerHealthIndicator(String name, ListenerProperties settings, ListenerRegistry registry) {
 		super("Listener '" + name + "' health check failed");
 		this.name = name;
 		this.settings = settings;

@@ -1,20 +1,12 @@
 package dev.socketgateway.config;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -29,18 +21,18 @@ public class GatewayProperties {
 	/**
 	 * Listeners by name. Each one is a TCP or UDP socket that answers in upper case.
 	 */
-	private Map<String, @Valid Listener> listeners = new LinkedHashMap<>();
+	private Map<String, @Valid ListenerProperties> listeners = new LinkedHashMap<>();
 
 	/**
 	 * How long startup waits for every listener to be bound before it fails.
 	 */
 	private Duration startupTimeout = Duration.ofSeconds(30);
 
-	public Map<String, Listener> getListeners() {
+	public Map<String, ListenerProperties> getListeners() {
 		return this.listeners;
 	}
 
-	public void setListeners(Map<String, Listener> listeners) {
+	public void setListeners(Map<String, ListenerProperties> listeners) {
 		this.listeners = listeners;
 	}
 
@@ -53,384 +45,14 @@ public class GatewayProperties {
 	}
 
 	/** The listeners that are switched on, in declaration order. */
-	public Map<String, Listener> enabledListeners() {
-		Map<String, Listener> enabled = new LinkedHashMap<>();
+	public Map<String, ListenerProperties> enabledListeners() {
+		Map<String, ListenerProperties> enabled = new LinkedHashMap<>();
 		this.listeners.forEach((name, listener) -> {
 			if (listener.isEnabled()) {
 				enabled.put(name, listener);
 			}
 		});
 		return enabled;
-	}
-
-	/**
-	 * One TCP or UDP listener. As a map value it gets no entries in the main configuration metadata, so the processor
-	 * writes its keys, described by the field Javadoc, to {@code META-INF/spring/configuration-metadata/}: the
-	 * {@code gateway.listeners.*} entries of {@code additional-spring-configuration-metadata.json} are tested against it.
-	 */
-	@ConfigurationPropertiesSource
-	public static class Listener {
-
-		/**
-		 * Transport: tcp or udp.
-		 */
-		@NotNull
-		private Protocol protocol;
-
-		/**
-		 * Port to listen on; 0 picks a free ephemeral port.
-		 */
-		@NotNull
-		@Min(0)
-		@Max(65535)
-		private Integer port;
-
-		/**
-		 * Whether this listener runs. Set false to switch off a packaged default listener.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * Address to bind. Unset binds every interface, IPv4 and IPv6 together (dual stack); set it to
-		 * one address such as 127.0.0.1 or ::1 to listen there only.
-		 */
-		private String bindAddress;
-
-		/**
-		 * Charset of the text clients send; any Java charset name, for example UTF-8 or GBK.
-		 */
-		@NotNull
-		private Charset charset = StandardCharsets.UTF_8;
-
-		/**
-		 * How TCP messages are delimited. stream answers every chunk as soon as it is read.
-		 */
-		@NotNull
-		private Framing framing = Framing.STREAM;
-
-		/**
-		 * TCP accept queue length. Spring Integration's default of 5 drops bursts of new connections;
-		 * the kernel caps it at net.core.somaxconn.
-		 */
-		@Min(1)
-		@Max(65535)
-		private int backlog = 1024;
-
-		/**
-		 * TCP event loops, each a thread that accepts, reads, transforms and writes for its share of the
-		 * connections (the kernel spreads connections over them with SO_REUSEPORT); 0 means one per CPU
-		 * core.
-		 */
-		@Min(0)
-		@Max(256)
-		private int eventLoops = 0;
-
-		/**
-		 * Reply bytes a TCP connection may have waiting for a client that does not read; past it
-		 * the connection is closed.
-		 */
-		@Min(1024)
-		private int maxPendingWriteBytes = 1024 * 1024;
-
-		/**
-		 * Largest message payload, without its terminator or header. A larger line, STX/ETX or
-		 * length-prefixed frame (or a header announcing one) closes that connection. Stream framing
-		 * answers reads of at most 64 KiB and ignores it.
-		 */
-		@Min(1)
-		@Max(16 * 1024 * 1024)
-		private int maxFrameBytes = 65_536;
-
-		/**
-		 * TCP connections with no traffic for this long are closed; 0 switches it off.
-		 */
-		@NotNull
-		private Duration idleTimeout = Duration.ofMinutes(10);
-
-		/**
-		 * Open TCP connections at most; one more is sent the busy-message, if set, and closed at once.
-		 */
-		@Min(1)
-		private int maxConnections = 10_000;
-
-		/**
-		 * Text sent, in the listener's framing, to a connection refused by max-connections.
-		 */
-		private String busyMessage;
-
-		/**
-		 * Text sent, in the listener's framing, to every new TCP connection before anything else.
-		 */
-		private String banner;
-
-		/**
-		 * A message equal to this word (ignoring case and a trailing line end) is answered, then the
-		 * TCP connection is closed.
-		 */
-		private String quitCommand;
-
-		/**
-		 * Client addresses served, as IPv4 or IPv6 CIDR blocks (10.0.0.0/8, 2001:db8::/32, 127.0.0.1).
-		 * Empty allows every address. A TCP connection from elsewhere is closed before it is read; a
-		 * UDP datagram from elsewhere is dropped.
-		 */
-		@NotNull
-		private List<String> allowedCidrs = new ArrayList<>();
-
-		/**
-		 * Largest UDP datagram answered; a larger one is dropped and counted.
-		 */
-		@Min(0)
-		@Max(65_527)
-		private int maxDatagramBytes = 65_507;
-
-		/**
-		 * TLS for a TCP listener; unset serves plain TCP.
-		 */
-		@Valid
-		private Ssl ssl;
-
-		/**
-		 * PROXY protocol (v1 text or v2 binary, as HAProxy, nginx, Envoy and cloud load balancers send it)
-		 * on a TCP listener: off, optional (a connection without a header is served as plain) or
-		 * required. The client address in the header then replaces the balancer's in logs, the
-		 * connections endpoint and the allowed-cidrs check.
-		 */
-		@NotNull
-		private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
-
-		/**
-		 * Peers that may send a PROXY header, as CIDR blocks: the load balancers. Empty trusts every peer
-		 * (a WARN at startup says so). A header from any other peer closes the connection.
-		 */
-		@NotNull
-		private List<String> proxyTrustedCidrs = new ArrayList<>();
-
-		/**
-		 * How long a new connection has to deliver its whole PROXY header. Under optional, a connection
-		 * that sends nothing for this long is served as plain (and gets the banner).
-		 */
-		@NotNull
-		private Duration proxyHeaderTimeout = Duration.ofSeconds(5);
-
-		public Protocol getProtocol() {
-			return this.protocol;
-		}
-
-		public void setProtocol(Protocol protocol) {
-			this.protocol = protocol;
-		}
-
-		public Integer getPort() {
-			return this.port;
-		}
-
-		public void setPort(Integer port) {
-			this.port = port;
-		}
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public String getBindAddress() {
-			return this.bindAddress;
-		}
-
-		/** The bind address as operators read it: {@code *} for every interface. */
-		public String bindAddressOrAny() {
-			return (this.bindAddress != null) ? this.bindAddress : "*";
-		}
-
-		/** How log lines and startup failures name this listener: name, protocol, port and address. */
-		public String describe(String name) {
-			return "Listener '" + name + "' (" + this.protocol + ", port " + this.port + ", bind address "
-					+ bindAddressOrAny() + ")";
-		}
-
-		public void setBindAddress(String bindAddress) {
-			this.bindAddress = (bindAddress == null || bindAddress.isBlank()) ? null : bindAddress.trim();
-		}
-
-		public Charset getCharset() {
-			return this.charset;
-		}
-
-		public void setCharset(Charset charset) {
-			this.charset = charset;
-		}
-
-		public Framing getFraming() {
-			return this.framing;
-		}
-
-		public void setFraming(Framing framing) {
-			this.framing = framing;
-		}
-
-		public int getBacklog() {
-			return this.backlog;
-		}
-
-		public void setBacklog(int backlog) {
-			this.backlog = backlog;
-		}
-
-		public int getEventLoops() {
-			return this.eventLoops;
-		}
-
-		public void setEventLoops(int eventLoops) {
-			this.eventLoops = eventLoops;
-		}
-
-		/** The configured number of event loops, or one per CPU core when unset. */
-		public int effectiveEventLoops() {
-			return (this.eventLoops > 0) ? this.eventLoops : Runtime.getRuntime().availableProcessors();
-		}
-
-		public int getMaxPendingWriteBytes() {
-			return this.maxPendingWriteBytes;
-		}
-
-		public void setMaxPendingWriteBytes(int maxPendingWriteBytes) {
-			this.maxPendingWriteBytes = maxPendingWriteBytes;
-		}
-
-		public int getMaxFrameBytes() {
-			return this.maxFrameBytes;
-		}
-
-		public void setMaxFrameBytes(int maxFrameBytes) {
-			this.maxFrameBytes = maxFrameBytes;
-		}
-
-		public Duration getIdleTimeout() {
-			return this.idleTimeout;
-		}
-
-		public void setIdleTimeout(Duration idleTimeout) {
-			this.idleTimeout = idleTimeout;
-		}
-
-		public int getMaxConnections() {
-			return this.maxConnections;
-		}
-
-		public void setMaxConnections(int maxConnections) {
-			this.maxConnections = maxConnections;
-		}
-
-		public String getBusyMessage() {
-			return this.busyMessage;
-		}
-
-		public void setBusyMessage(String busyMessage) {
-			this.busyMessage = busyMessage;
-		}
-
-		public String getBanner() {
-			return this.banner;
-		}
-
-		public void setBanner(String banner) {
-			this.banner = banner;
-		}
-
-		public String getQuitCommand() {
-			return this.quitCommand;
-		}
-
-		public void setQuitCommand(String quitCommand) {
-			this.quitCommand = (quitCommand == null || quitCommand.isBlank()) ? null : quitCommand.strip();
-		}
-
-		public List<String> getAllowedCidrs() {
-			return this.allowedCidrs;
-		}
-
-		public void setAllowedCidrs(List<String> allowedCidrs) {
-			this.allowedCidrs = allowedCidrs;
-		}
-
-		public int getMaxDatagramBytes() {
-			return this.maxDatagramBytes;
-		}
-
-		public void setMaxDatagramBytes(int maxDatagramBytes) {
-			this.maxDatagramBytes = maxDatagramBytes;
-		}
-
-		public Ssl getSsl() {
-			return this.ssl;
-		}
-
-		public void setSsl(Ssl ssl) {
-			this.ssl = ssl;
-		}
-
-		public ProxyProtocol getProxyProtocol() {
-			return this.proxyProtocol;
-		}
-
-		public void setProxyProtocol(ProxyProtocol proxyProtocol) {
-			this.proxyProtocol = proxyProtocol;
-		}
-
-		public List<String> getProxyTrustedCidrs() {
-			return this.proxyTrustedCidrs;
-		}
-
-		public void setProxyTrustedCidrs(List<String> proxyTrustedCidrs) {
-			this.proxyTrustedCidrs = proxyTrustedCidrs;
-		}
-
-		public Duration getProxyHeaderTimeout() {
-			return this.proxyHeaderTimeout;
-		}
-
-		public void setProxyHeaderTimeout(Duration proxyHeaderTimeout) {
-			this.proxyHeaderTimeout = proxyHeaderTimeout;
-		}
-
-	}
-
-	/** TLS settings of a TCP listener. */
-	public static class Ssl {
-
-		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>)
-		 * holding the server key and certificate, and the certificates trusted for client authentication.
-		 * Its ciphers and enabled-protocols options apply when set.
-		 */
-		private String bundle;
-
-		/**
-		 * Whether clients authenticate with a certificate: none, want (asked for, optional) or need.
-		 */
-		@NotNull
-		private ClientAuth clientAuth = ClientAuth.NONE;
-
-		public String getBundle() {
-			return this.bundle;
-		}
-
-		public void setBundle(String bundle) {
-			this.bundle = (bundle == null || bundle.isBlank()) ? null : bundle.trim();
-		}
-
-		public ClientAuth getClientAuth() {
-			return this.clientAuth;
-		}
-
-		public void setClientAuth(ClientAuth clientAuth) {
-			this.clientAuth = clientAuth;
-		}
-
 	}
 
 }

@@ -28,7 +28,7 @@ final class GatewayPropertiesValidator implements Validator {
 
 	@Override
 	public void validate(Object target, Errors errors) {
-		Map<String, GatewayProperties.Listener> seen = new LinkedHashMap<>();
+		Map<String, ListenerProperties> seen = new LinkedHashMap<>();
 		((GatewayProperties) target).enabledListeners().forEach((name, listener) -> {
 			String key = "listeners[" + name + "]";
 			if (listener.getProtocol() == null || listener.getPort() == null) {
@@ -53,7 +53,7 @@ final class GatewayPropertiesValidator implements Validator {
 					return;
 				}
 			}
-			for (Map.Entry<String, GatewayProperties.Listener> other : seen.entrySet()) {
+			for (Map.Entry<String, ListenerProperties> other : seen.entrySet()) {
 				if (clash(listener, address, other.getValue())) {
 					errors.rejectValue(key + ".port", "gateway.port.duplicate",
 							"gateway.listeners." + name + ".port " + listener.getPort() + " is already used by "
@@ -74,7 +74,7 @@ final class GatewayPropertiesValidator implements Validator {
 		}
 	}
 
-	private static void validateProxy(String name, GatewayProperties.Listener listener, Errors errors) {
+	private static void validateProxy(String name, ListenerProperties listener, Errors errors) {
 		String key = "listeners[" + name + "]";
 		validateCidrs(name, "proxy-trusted-cidrs", listener.getProxyTrustedCidrs(), errors);
 		if (listener.getProxyProtocol() == null || listener.getProxyProtocol() == ProxyProtocol.OFF) {
@@ -91,8 +91,8 @@ final class GatewayPropertiesValidator implements Validator {
 		}
 	}
 
-	private static void validateSsl(String name, GatewayProperties.Listener listener, Errors errors) {
-		GatewayProperties.Ssl ssl = listener.getSsl();
+	private static void validateSsl(String name, ListenerProperties listener, Errors errors) {
+		ListenerProperties.Ssl ssl = listener.getSsl();
 		if (ssl == null) {
 			return;
 		}
@@ -108,8 +108,8 @@ final class GatewayPropertiesValidator implements Validator {
 		}
 	}
 
-	private static boolean clash(GatewayProperties.Listener listener, InetAddress address,
-			GatewayProperties.Listener other) {
+	private static boolean clash(ListenerProperties listener, InetAddress address,
+			ListenerProperties other) {
 		if (listener.getPort() == 0 || listener.getProtocol() != other.getProtocol()
 				|| !listener.getPort().equals(other.getPort())) {
 			return false;

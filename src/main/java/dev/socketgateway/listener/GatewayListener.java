@@ -3,7 +3,7 @@ package dev.socketgateway.listener;
 import java.time.Duration;
 import java.util.List;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 
 /**
@@ -16,7 +16,7 @@ public interface GatewayListener {
 
 	Protocol protocol();
 
-	GatewayProperties.Listener settings();
+	ListenerProperties settings();
 
 	/**
 	 * Blocks until the socket is bound.

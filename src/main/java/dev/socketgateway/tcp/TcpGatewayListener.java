@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.ConnectionInfo;
 import dev.socketgateway.listener.GatewayListener;
@@ -21,7 +21,7 @@ final class TcpGatewayListener implements GatewayListener {
 
 	private final String name;
 
-	private final GatewayProperties.Listener settings;
+	private final ListenerProperties settings;
 
 	private final String describe;
 
@@ -31,7 +31,7 @@ final class TcpGatewayListener implements GatewayListener {
 
 	private final Runnable onStop;
 
-	TcpGatewayListener(String name, GatewayProperties.Listener settings, String describe, List<LoopServer> loops,
+	TcpGatewayListener(String name, ListenerProperties settings, String describe, List<LoopServer> loops,
 			TcpListenerContext context, Runnable onStop) {
 		this.name = name;
 		this.settings = settings;
@@ -52,7 +52,7 @@ final class TcpGatewayListener implements GatewayListener {
 	}
 
 	@Override
-	public GatewayProperties.Listener settings() {
+	public ListenerProperties settings() {
 		return this.settings;
 	}
 

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.ProxyProtocol;
 import dev.socketgateway.listener.ListenerMetrics;
 import dev.socketgateway.listener.ThrottledWarnings;
@@ -33,7 +33,7 @@ final class TcpListenerContext {
 
 	private final String name;
 
-	private final GatewayProperties.Listener settings;
+	private final ListenerProperties settings;
 
 	private final FrameCodecs codecs;
 
@@ -64,7 +64,7 @@ final class TcpListenerContext {
 	 * @param ssl the listener's SSL bundle, or null for plain TCP
 	 * @throws IllegalStateException naming the bundle key if the bundle's key material cannot be used
 	 */
-	TcpListenerContext(String name, GatewayProperties.Listener settings, SslBundle ssl, WriteFlusher flusher,
+	TcpListenerContext(String name, ListenerProperties settings, SslBundle ssl, WriteFlusher flusher,
 			MeterRegistry registry) {
 		this.name = name;
 		this.connections = new ConnectionRegistry(settings.getMaxConnections());
@@ -93,7 +93,7 @@ final class TcpListenerContext {
 		return this.name;
 	}
 
-	GatewayProperties.Listener settings() {
+	ListenerProperties settings() {
 		return this.settings;
 	}
 

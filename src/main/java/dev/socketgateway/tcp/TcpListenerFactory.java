@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.FlowMetrics;
 import dev.socketgateway.listener.GatewayListener;
@@ -85,7 +86,7 @@ class TcpListenerFactory implements ListenerFactory {
 	}
 
 	@Override
-	public GatewayListener start(String name, GatewayProperties.Listener settings) {
+	public GatewayListener start(String name, ListenerProperties settings) {
 		String describe = settings.describe(name);
 		int loops = eventLoops(name, settings);
 		if (loops > 1) {
@@ -132,7 +133,7 @@ class TcpListenerFactory implements ListenerFactory {
 	 * The listener's SSL bundle, or null for plain TCP.
 	 * @throws IllegalStateException naming the key if there is no such bundle
 	 */
-	private SslBundle sslBundle(String name, GatewayProperties.Listener settings) {
+	private SslBundle sslBundle(String name, ListenerProperties settings) {
 		if (settings.getSsl() == null) {
 			return null;
 		}
@@ -151,7 +152,7 @@ class TcpListenerFactory implements ListenerFactory {
 		}
 	}
 
-	private static int eventLoops(String name, GatewayProperties.Listener settings) {
+	private static int eventLoops(String name, ListenerProperties settings) {
 		int loops = settings.effectiveEventLoops();
 		if (loops > 1 && !ReusePortSocketSupport.supported()) {
 			logger.warn("Listener '{}': SO_REUSEPORT is not available on this platform; running one event loop", name);
@@ -164,7 +165,7 @@ class TcpListenerFactory implements ListenerFactory {
 	 * Sockets with SO_REUSEPORT share a port with any other such socket of the same user, another
 	 * instance of this service included. A plain bind first makes a busy port fail startup as it should.
 	 */
-	private static void probe(GatewayProperties.Listener settings, String describe) {
+	private static void probe(ListenerProperties settings, String describe) {
 		if (settings.getPort() == 0) {
 			return;
 		}
@@ -183,7 +184,7 @@ class TcpListenerFactory implements ListenerFactory {
 			boolean reusePort) {
 		String name = context.name();
 		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(port);
-		GatewayProperties.Listener settings = context.settings();
+		ListenerProperties settings = context.settings();
 		factory.setBacklog(settings.getBacklog());
 		factory.setSoTcpNoDelay(true);
 		factory.setLookupHost(false);

@@ -4,7 +4,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
 import dev.socketgateway.config.ClientAuth;
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
@@ -34,7 +34,7 @@ final class TlsEngines {
 	 * @throws IllegalStateException naming the bundle key if the bundle's key material, ciphers or protocols
 	 * cannot be used
 	 */
-	TlsEngines(String name, GatewayProperties.Ssl ssl, SslBundle bundle) {
+	TlsEngines(String name, ListenerProperties.Ssl ssl, SslBundle bundle) {
 		this.name = name;
 		this.bundleName = ssl.getBundle();
 		this.sslContext = sslContext(bundle);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.GatewayListener;
 import dev.socketgateway.listener.ListenerMetrics;
@@ -17,7 +17,7 @@ final class UdpGatewayListener implements GatewayListener {
 
 	private final String name;
 
-	private final GatewayProperties.Listener settings;
+	private final ListenerProperties settings;
 
 	private final DatagramReceiver receiver;
 
@@ -31,7 +31,7 @@ final class UdpGatewayListener implements GatewayListener {
 
 	private volatile boolean stopped;
 
-	UdpGatewayListener(String name, GatewayProperties.Listener settings, DatagramReceiver receiver,
+	UdpGatewayListener(String name, ListenerProperties settings, DatagramReceiver receiver,
 			ExecutorService receiveThread, IntegrationFlowRegistration registration, RecentPeers peers,
 			ListenerMetrics metrics) {
 		this.name = name;
@@ -54,7 +54,7 @@ final class UdpGatewayListener implements GatewayListener {
 	}
 
 	@Override
-	public GatewayProperties.Listener settings() {
+	public ListenerProperties settings() {
 		return this.settings;
 	}
 

@@ -3,7 +3,7 @@ package dev.socketgateway.udp;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.FlowMetrics;
 import dev.socketgateway.listener.GatewayListener;
@@ -52,7 +52,7 @@ class UdpListenerFactory implements ListenerFactory {
 	}
 
 	@Override
-	public GatewayListener start(String name, GatewayProperties.Listener settings) {
+	public GatewayListener start(String name, ListenerProperties settings) {
 		RecentPeers peers = new RecentPeers();
 		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, "udp", peers::active);
 		DatagramReceiver receiver = new DatagramReceiver(name, settings.getPort(), settings.getMaxDatagramBytes(),
@@ -75,7 +75,7 @@ class UdpListenerFactory implements ListenerFactory {
 	}
 
 	/** Binds on the caller's thread, so that a busy port fails startup instead of a background thread. */
-	private static void bindNow(String name, GatewayProperties.Listener settings, DatagramReceiver receiver) {
+	private static void bindNow(String name, ListenerProperties settings, DatagramReceiver receiver) {
 		try {
 			receiver.getSocket();
 		}

@@ -42,7 +42,7 @@ class GatewayPropertiesMetadataTests {
 
 	/** The processor's metadata of the Listener type, keys relative to a listener, descriptions from its Javadoc. */
 	private final JsonNode listenerSource = read(
-			"META-INF/spring/configuration-metadata/dev.socketgateway.config.GatewayProperties$Listener.json");
+			"META-INF/spring/configuration-metadata/dev.socketgateway.config.ListenerProperties.json");
 
 	@Test
 	void everyFieldOfAListenerHasAnEntryWithADescription() {
@@ -71,8 +71,8 @@ class GatewayPropertiesMetadataTests {
 	@Test
 	void defaultsAreTheValuesOfAFreshListener() {
 		Map<String, JsonNode> entries = entries(this.metadata.get("properties"), PREFIX);
-		BeanWrapperImpl listener = new BeanWrapperImpl(new GatewayProperties.Listener());
-		BeanWrapperImpl ssl = new BeanWrapperImpl(new GatewayProperties.Ssl());
+		BeanWrapperImpl listener = new BeanWrapperImpl(new ListenerProperties());
+		BeanWrapperImpl ssl = new BeanWrapperImpl(new ListenerProperties.Ssl());
 		listenerKeys().forEach((key, field) -> {
 			Object fresh = (key.startsWith("ssl.") ? ssl : listener).getPropertyValue(field.getName());
 			assertThat(entries).as(PREFIX + key).containsKey(key);
@@ -119,9 +119,9 @@ class GatewayPropertiesMetadataTests {
 	/** Listener and Ssl fields by their kebab-case key relative to a listener; the ssl group stands for its fields. */
 	private static Map<String, Field> listenerKeys() {
 		Map<String, Field> keys = new LinkedHashMap<>();
-		for (Field field : instanceFields(GatewayProperties.Listener.class)) {
-			if (field.getType() == GatewayProperties.Ssl.class) {
-				for (Field sslField : instanceFields(GatewayProperties.Ssl.class)) {
+		for (Field field : instanceFields(ListenerProperties.class)) {
+			if (field.getType() == ListenerProperties.Ssl.class) {
+				for (Field sslField : instanceFields(ListenerProperties.Ssl.class)) {
 					keys.put(DataObjectPropertyName.toDashedForm(field.getName()) + "."
 							+ DataObjectPropertyName.toDashedForm(sslField.getName()), sslField);
 				}

@@ -24,7 +24,7 @@ class GatewayPropertiesTests {
 	void packagedDefaultsAreATcpAndAUdpListenerOnPort7878() {
 		this.runner.withInitializer((context) -> context.getEnvironment().getPropertySources().addLast(packagedDefaults()))
 			.run((context) -> {
-				Map<String, GatewayProperties.Listener> listeners = context.getBean(GatewayProperties.class).getListeners();
+				Map<String, ListenerProperties> listeners = context.getBean(GatewayProperties.class).getListeners();
 				assertThat(listeners).containsOnlyKeys("tcp", "udp");
 				assertThat(listeners.get("tcp").getProtocol()).isEqualTo(Protocol.TCP);
 				assertThat(listeners.get("tcp").getPort()).isEqualTo(7878);
@@ -46,7 +46,7 @@ class GatewayPropertiesTests {
 							"GATEWAY_LISTENERS_TCP_CHARSET", "GBK")));
 		}).run((context) -> {
 			GatewayProperties properties = context.getBean(GatewayProperties.class);
-			GatewayProperties.Listener tcp = properties.getListeners().get("tcp");
+			ListenerProperties tcp = properties.getListeners().get("tcp");
 			assertThat(tcp.getPort()).isEqualTo(9000);
 			assertThat(tcp.getCharset()).isEqualTo(Charset.forName("GBK"));
 			assertThat(tcp.getProtocol()).as("kept from the packaged defaults").isEqualTo(Protocol.TCP);
@@ -143,7 +143,7 @@ class GatewayPropertiesTests {
 	void proxyProtocolIsOffByDefaultWithAFiveSecondHeaderTimeout() {
 		this.runner.withPropertyValues("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000")
 			.run((context) -> {
-				GatewayProperties.Listener listener = context.getBean(GatewayProperties.class).getListeners().get("a");
+				ListenerProperties listener = context.getBean(GatewayProperties.class).getListeners().get("a");
 				assertThat(listener.getProxyProtocol()).isEqualTo(ProxyProtocol.OFF);
 				assertThat(listener.getProxyTrustedCidrs()).isEmpty();
 				assertThat(listener.getProxyHeaderTimeout()).hasSeconds(5);

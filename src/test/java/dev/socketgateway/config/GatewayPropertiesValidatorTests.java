@@ -36,20 +36,20 @@ class GatewayPropertiesValidatorTests {
 		GatewayProperties properties = new GatewayProperties();
 		properties.getListeners().put("a", listener(Protocol.TCP, 7000));
 		properties.getListeners().put("b", listener(Protocol.TCP, 7000));
-		GatewayProperties.Listener udp = listener(Protocol.UDP, 7001);
-		udp.setSsl(new GatewayProperties.Ssl());
+		ListenerProperties udp = listener(Protocol.UDP, 7001);
+		udp.setSsl(new ListenerProperties.Ssl());
 		udp.getSsl().setBundle("server");
 		udp.setProxyProtocol(ProxyProtocol.OPTIONAL);
 		properties.getListeners().put("u", udp);
-		GatewayProperties.Listener tcp = listener(Protocol.TCP, 7002);
+		ListenerProperties tcp = listener(Protocol.TCP, 7002);
 		tcp.setAllowedCidrs(List.of("10.0.0.0/40"));
-		tcp.setSsl(new GatewayProperties.Ssl());
+		tcp.setSsl(new ListenerProperties.Ssl());
 		tcp.setProxyProtocol(ProxyProtocol.REQUIRED);
 		tcp.setProxyTrustedCidrs(List.of("balancer.local"));
 		tcp.setProxyHeaderTimeout(Duration.ZERO);
 		tcp.setIdleTimeout(Duration.ofSeconds(-1));
 		properties.getListeners().put("t", tcp);
-		GatewayProperties.Listener elsewhere = listener(Protocol.TCP, 7003);
+		ListenerProperties elsewhere = listener(Protocol.TCP, 7003);
 		elsewhere.setBindAddress("no-such-host.invalid");
 		properties.getListeners().put("h", elsewhere);
 
@@ -83,10 +83,10 @@ class GatewayPropertiesValidatorTests {
 	void disabledListenersAndThoseTheFieldConstraintsRejectAreNotCheckedAgain() {
 		GatewayProperties properties = new GatewayProperties();
 		properties.getListeners().put("a", listener(Protocol.TCP, 7000));
-		GatewayProperties.Listener disabled = listener(Protocol.TCP, 7000);
+		ListenerProperties disabled = listener(Protocol.TCP, 7000);
 		disabled.setEnabled(false);
 		properties.getListeners().put("b", disabled);
-		GatewayProperties.Listener noProtocol = listener(null, 7000);
+		ListenerProperties noProtocol = listener(null, 7000);
 		noProtocol.setAllowedCidrs(List.of("not-a-block"));
 		properties.getListeners().put("c", noProtocol);
 		assertThat(validate(properties).getAllErrors()).isEmpty();
@@ -95,8 +95,8 @@ class GatewayPropertiesValidatorTests {
 	@Test
 	void onlyTheGatewayPropertiesObjectIsOffered() {
 		assertThat(this.validator.supports(GatewayProperties.class)).isTrue();
-		assertThat(this.validator.supports(GatewayProperties.Listener.class)).isFalse();
-		assertThat(this.validator.supports(GatewayProperties.Ssl.class)).isFalse();
+		assertThat(this.validator.supports(ListenerProperties.class)).isFalse();
+		assertThat(this.validator.supports(ListenerProperties.Ssl.class)).isFalse();
 		assertThat(this.validator.supports(IntegrationProperties.class)).isFalse();
 	}
 
@@ -140,8 +140,8 @@ class GatewayPropertiesValidatorTests {
 		return errors;
 	}
 
-	private static GatewayProperties.Listener listener(Protocol protocol, int port) {
-		GatewayProperties.Listener listener = new GatewayProperties.Listener();
+	private static ListenerProperties listener(Protocol protocol, int port) {
+		ListenerProperties listener = new ListenerProperties();
 		listener.setProtocol(protocol);
 		listener.setPort(port);
 		return listener;

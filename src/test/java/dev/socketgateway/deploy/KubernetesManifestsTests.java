@@ -21,6 +21,7 @@ import javax.xml.xpath.XPathFactory;
 
 import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayPropertiesConfiguration;
+import dev.socketgateway.config.ListenerProperties;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -170,7 +171,7 @@ class KubernetesManifestsTests {
 			sources.addLast(packagedDefaults());
 		}).run((context) -> {
 			assertThat(context).hasNotFailed();
-			Map<String, GatewayProperties.Listener> listeners = context.getBean(GatewayProperties.class)
+			Map<String, ListenerProperties> listeners = context.getBean(GatewayProperties.class)
 				.enabledListeners();
 			assertThat(listeners).containsOnlyKeys("tcp", "udp");
 			assertThat(listeners.values().stream().map((listener) -> listener.getPort() + "/" + protocolOf(listener)))
@@ -246,7 +247,7 @@ class KubernetesManifestsTests {
 			.isEqualTo(containerPortNumber("http", "TCP"));
 	}
 
-	private static String protocolOf(GatewayProperties.Listener listener) {
+	private static String protocolOf(ListenerProperties listener) {
 		return listener.getProtocol().name();
 	}
 

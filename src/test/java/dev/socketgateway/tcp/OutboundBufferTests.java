@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -138,7 +138,7 @@ class OutboundBufferTests {
 	}
 
 	private TcpListenerContext listener() {
-		GatewayProperties.Listener settings = new GatewayProperties.Listener();
+		ListenerProperties settings = new ListenerProperties();
 		settings.setMaxPendingWriteBytes(LIMIT);
 		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters);
 	}

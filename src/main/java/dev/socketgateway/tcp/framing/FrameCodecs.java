@@ -1,7 +1,7 @@
 package dev.socketgateway.tcp.framing;
 
 import dev.socketgateway.config.Framing;
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.transform.CharacterBoundaries;
 
 /**
@@ -12,18 +12,18 @@ import dev.socketgateway.transform.CharacterBoundaries;
  */
 public final class FrameCodecs {
 
-	private final GatewayProperties.Listener settings;
+	private final ListenerProperties settings;
 
 	/** Only stream framing needs it, and finding a charset's boundaries costs some thousand decodes. */
 	private final CharacterBoundaries boundaries;
 
-	private FrameCodecs(GatewayProperties.Listener settings, CharacterBoundaries boundaries) {
+	private FrameCodecs(ListenerProperties settings, CharacterBoundaries boundaries) {
 		this.settings = settings;
 		this.boundaries = boundaries;
 	}
 
 	/** The codecs of one listener: its framing, frame limit and charset. */
-	public static FrameCodecs forListener(GatewayProperties.Listener settings) {
+	public static FrameCodecs forListener(ListenerProperties settings) {
 		boolean stream = settings.getFraming() == Framing.STREAM;
 		return new FrameCodecs(settings, stream ? CharacterBoundaries.forCharset(settings.getCharset()) : null);
 	}

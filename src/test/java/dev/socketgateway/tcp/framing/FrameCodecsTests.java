@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.socketgateway.config.Framing;
-import dev.socketgateway.config.GatewayProperties;
+import dev.socketgateway.config.ListenerProperties;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,7 +63,7 @@ class FrameCodecsTests {
 	}
 
 	private static FrameCodec codecFor(Framing framing, int maxFrameBytes) {
-		GatewayProperties.Listener settings = new GatewayProperties.Listener();
+		ListenerProperties settings = new ListenerProperties();
 		settings.setFraming(framing);
 		settings.setMaxFrameBytes(maxFrameBytes);
 		return FrameCodecs.forListener(settings).newCodec();
