@@ -106,6 +106,11 @@ final class GatewayPropertiesValidator implements Validator {
 					"gateway.listeners." + name + ".ssl.bundle must name an SSL bundle (spring.ssl.bundle.pem.<name> "
 							+ "or spring.ssl.bundle.jks.<name>)");
 		}
+		Duration handshakeTimeout = ssl.getHandshakeTimeout();
+		if (handshakeTimeout != null && (handshakeTimeout.isZero() || handshakeTimeout.isNegative())) {
+			errors.rejectValue(key + ".handshake-timeout", "gateway.ssl.handshake-timeout",
+					"gateway.listeners." + name + ".ssl.handshake-timeout must be positive");
+		}
 	}
 
 	private static boolean clash(ListenerProperties listener, InetAddress address,

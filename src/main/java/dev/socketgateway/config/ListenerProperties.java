@@ -363,6 +363,13 @@ public class ListenerProperties {
 		@NotNull
 		private ClientAuth clientAuth = ClientAuth.NONE;
 
+		/**
+		 * How long a new connection has to complete its TLS handshake, counted from its accept; one that has
+		 * not (a client that says nothing, or stops halfway) is closed. Must be positive.
+		 */
+		@NotNull
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
 		public String getBundle() {
 			return this.bundle;
 		}
@@ -377,6 +384,14 @@ public class ListenerProperties {
 
 		public void setClientAuth(ClientAuth clientAuth) {
 			this.clientAuth = clientAuth;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
 		}
 
 	}

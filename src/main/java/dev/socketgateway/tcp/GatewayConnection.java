@@ -94,7 +94,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
 		this.tls = (!refused && context.tls() != null)
-				? new TlsLayer(context, this.stats, this.outbound, this.codec, this.dispatcher, this::sendBanner)
+				? new TlsLayer(context, this.stats, this.readLock, this.outbound, this.codec, this.dispatcher,
+						this::sendBanner)
 				: null;
 		if (!refused) {
 			context.connections().opened(this);
@@ -200,6 +201,19 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	boolean endProxyHeaderWaitIfOverdue(long now) {
 		ProxyPhase phase = this.proxy;
 		return phase != null && phase.endWaitIfOverdue(now);
+	}
+
+	/**
+	 * Called by the reaper; see {@link TlsLayer#handshakeOverdue}. While a PROXY header is awaited, its own
+	 * timeout applies instead.
+	 * @return true if the connection was closed
+	 */
+	boolean endTlsHandshakeIfOverdue(long now) {
+		if (this.tls == null || this.proxy != null || !this.tls.handshakeOverdue(now)) {
+			return false;
+		}
+		close(); // session log: close reason tls-handshake
+		return true;
 	}
 
 	/** The PROXY header phase admitted the client; a TLS connection's banner waits for the handshake. */

@@ -11,9 +11,9 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Closes a listener's connections that have been silent for longer than its idle-timeout, closing
- * connections whose client stopped reading, and connections still owing their PROXY header. Spring
- * Integration's own timeout would rescan every connection on each selector wake-up; this scans at a
- * fraction of the timeout instead, at most once a second.
+ * connections whose client stopped reading, connections still owing their PROXY header, and TLS connections
+ * whose handshake missed ssl.handshake-timeout. Spring Integration's own timeout would rescan every connection
+ * on each selector wake-up; this scans at a fraction of the shortest timeout instead, at most once a second.
  */
 final class IdleReaper implements Runnable {
 
@@ -34,20 +34,29 @@ final class IdleReaper implements Runnable {
 	 * @return the schedule to cancel on stop
 	 */
 	static ScheduledFuture<?> schedule(TaskScheduler scheduler, TcpListenerContext context) {
+		return scheduler.scheduleAtFixedRate(new IdleReaper(context, context.settings().getIdleTimeout()),
+				period(context));
+	}
+
+	/** A quarter of the shortest timeout that applies, between 10 ms and 1 s. */
+	static Duration period(TcpListenerContext context) {
 		Duration timeout = context.settings().getIdleTimeout();
 		long millis = timeout.isZero() ? 1000 : timeout.toMillis() / 4;
 		if (context.settings().getProxyProtocol() != ProxyProtocol.OFF) {
 			millis = Math.min(millis, context.settings().getProxyHeaderTimeout().toMillis() / 4);
 		}
-		Duration period = Duration.ofMillis(Math.max(10, Math.min(1000, millis)));
-		return scheduler.scheduleAtFixedRate(new IdleReaper(context, timeout), period);
+		if (context.tls() != null) {
+			millis = Math.min(millis, context.settings().getSsl().getHandshakeTimeout().toMillis() / 4);
+		}
+		return Duration.ofMillis(Math.max(10, Math.min(1000, millis)));
 	}
 
 	@Override
 	public void run() {
 		long now = System.currentTimeMillis();
 		for (GatewayConnection connection : this.context.connections().open()) {
-			if (connection.outbound().closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)) {
+			if (connection.outbound().closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)
+					|| connection.endTlsHandshakeIfOverdue(now)) {
 				continue;
 			}
 			if (now - connection.stats().lastActivity() > this.idleMillis) {

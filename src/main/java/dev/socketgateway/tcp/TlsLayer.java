@@ -1,6 +1,7 @@
 package dev.socketgateway.tcp;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Integration keeps TLS in {@code TcpNioSSLConnection}. Records read are unwrapped by a {@link TlsSession}
  * and their plaintext decoded; replies are wrapped into records and written or queued in the connection's
  * {@link OutboundBuffer}, under its lock, so that records reach the socket in the order the engine made
- * them; a closing connection sends close_notify. A failed handshake or a bad record is counted and logged
- * here.
+ * them; a closing connection sends close_notify. A failed handshake, one not completed in time, or a bad
+ * record is counted and logged here.
  */
 final class TlsLayer implements TlsSession.Link {
 
@@ -36,17 +37,24 @@ final class TlsLayer implements TlsSession.Link {
 
 	private final TlsSession session;
 
+	private final ReentrantLock readLock;
+
 	/** Set when the session failed rather than ended with close_notify; guarded by the read lock. */
 	private boolean failed;
 
+	/** Set once nothing more is read: the session failed or ended, or the client closed; guarded by the read lock. */
+	private boolean ended;
+
 	/**
+	 * @param readLock the connection's read lock
 	 * @param frames where the codec hands each frame
 	 * @param established runs once the handshake completes
 	 */
-	TlsLayer(TcpListenerContext listener, ConnectionStats stats, OutboundBuffer outbound, FrameCodec codec,
-			Consumer<byte[]> frames, Runnable established) {
+	TlsLayer(TcpListenerContext listener, ConnectionStats stats, ReentrantLock readLock, OutboundBuffer outbound,
+			FrameCodec codec, Consumer<byte[]> frames, Runnable established) {
 		this.listener = listener;
 		this.stats = stats;
+		this.readLock = readLock;
 		this.outbound = outbound;
 		this.codec = codec;
 		this.frames = frames;
@@ -61,10 +69,12 @@ final class TlsLayer implements TlsSession.Link {
 	 */
 	boolean read(ByteBuffer records) {
 		try {
-			return this.session.receive(records);
+			this.ended = !this.session.receive(records);
+			return !this.ended;
 		}
 		catch (SSLException ex) {
 			this.failed = true;
+			this.ended = true;
 			boolean established = this.session.established();
 			this.listener.metrics().error(established ? "malformed" : "tls-handshake");
 			this.listener.warnings().warn("Listener '{}' peer {}: {}: {}; closing connection", this.listener.name(),
@@ -80,7 +90,41 @@ final class TlsLayer implements TlsSession.Link {
 
 	/** The client closed its socket; a missing close_notify only means nothing more is coming. */
 	void inputEnded() {
+		this.ended = true;
 		this.session.inputEnded();
+	}
+
+	/**
+	 * Called by the reaper: a connection whose handshake has not completed within ssl.handshake-timeout of its
+	 * accept (a client that says nothing, or stops halfway) is counted and logged, to be closed. A connection
+	 * already ending is left to its close. Costs nothing per message: only the reaper's scan looks.
+	 * @return true if the connection is to close
+	 */
+	boolean handshakeOverdue(long now) {
+		Duration timeout = this.listener.settings().getSsl().getHandshakeTimeout();
+		if (this.session.established() || now - this.stats.openedAt() < timeout.toMillis()
+				|| !this.readLock.tryLock()) {
+			return false; // a reader holding the lock gets it next round
+		}
+		try {
+			if (this.ended || this.session.established()) {
+				return false;
+			}
+			this.ended = true;
+			this.listener.metrics().error("tls-handshake");
+			this.listener.warnings().warn("Listener '{}' peer {}: TLS handshake not completed within {}; closing "
+					+ "connection", this.listener.name(), this.stats.peer(), describe(timeout));
+			return true;
+		}
+		finally {
+			this.readLock.unlock();
+		}
+	}
+
+	/** 10s, or 1500ms: as the key is written. */
+	private static String describe(Duration timeout) {
+		long millis = timeout.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	/**

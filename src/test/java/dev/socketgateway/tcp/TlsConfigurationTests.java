@@ -1,6 +1,7 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
+import java.time.Duration;
 
 import javax.net.ssl.SSLSocket;
 
@@ -10,6 +11,8 @@ import dev.socketgateway.config.GatewayProperties;
 import dev.socketgateway.config.GatewayPropertiesConfiguration;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -64,6 +67,26 @@ class TlsConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.hasStackTraceContaining("gateway.listeners.secure.ssl.client-auth"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0s", "-1s" })
+	void aHandshakeTimeoutThatIsNotPositiveFailsNamingTheKey(String timeout) {
+		this.runner
+			.withPropertyValues("gateway.listeners.secure.protocol=tcp", "gateway.listeners.secure.port=7000",
+					"gateway.listeners.secure.ssl.bundle=test", "gateway.listeners.secure.ssl.handshake-timeout=" + timeout)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("gateway.listeners.secure.ssl.handshake-timeout must be positive"));
+	}
+
+	@Test
+	void theHandshakeTimeoutDefaultsToTenSeconds() {
+		this.runner
+			.withPropertyValues("gateway.listeners.secure.protocol=tcp", "gateway.listeners.secure.port=7000",
+					"gateway.listeners.secure.ssl.bundle=test")
+			.run((context) -> assertThat(context.getBean(GatewayProperties.class).getListeners().get("secure").getSsl()
+				.getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(10)));
 	}
 
 	@Test
