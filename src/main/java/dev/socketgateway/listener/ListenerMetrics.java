@@ -25,7 +25,7 @@ public final class ListenerMetrics {
 
 	/** The reasons of {@code gateway.errors} on TCP listeners; see the README's metrics table. */
 	static final String[] TCP_ERRORS = { "frame-too-large", "malformed", "idle-timeout", "write-failed", "reset",
-			"tls-handshake", "proxy-header" };
+			"tls-handshake", "tls-reload", "proxy-header" };
 
 	/** The reasons of {@code gateway.errors} on UDP listeners. */
 	static final String[] UDP_ERRORS = { "datagram-too-large", "write-failed" };
@@ -125,7 +125,7 @@ public final class ListenerMetrics {
 		return this.errors.computeIfAbsent(reason, (key) -> Counter.builder("gateway.errors")
 			.tags(this.tags)
 			.tag("reason", key)
-			.description("Bad input, failed writes and timeouts, by reason")
+			.description("Bad input, failed writes, timeouts and unusable certificate updates, by reason")
 			.register(this.registry));
 	}
 

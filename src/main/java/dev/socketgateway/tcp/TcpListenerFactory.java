@@ -103,6 +103,9 @@ class TcpListenerFactory implements ListenerFactory {
 			throw ex;
 		}
 		flusher.start();
+		// Before the loops accept, so that no update of the bundle is missed.
+		CertificateRotation rotation = (ssl != null) ? CertificateRotation.register(this.sslBundles.getObject(), context)
+				: null;
 		List<LoopServer> servers = new ArrayList<>(loops);
 		try {
 			// Asked once per listener; every loop's flow applies the same function.
@@ -120,13 +123,21 @@ class TcpListenerFactory implements ListenerFactory {
 		catch (RuntimeException ex) {
 			servers.forEach(LoopServer::stop);
 			flusher.stop();
+			stop(rotation);
 			throw ex;
 		}
 		ScheduledFuture<?> reaper = IdleReaper.schedule(this.scheduler, context);
 		return new TcpGatewayListener(name, settings, describe, servers, context, () -> {
+			stop(rotation);
 			reaper.cancel(false);
 			servers.forEach((server) -> this.binding.remove(server.factory()));
 		});
+	}
+
+	private static void stop(CertificateRotation rotation) {
+		if (rotation != null) {
+			rotation.stop();
+		}
 	}
 
 	/**
