@@ -108,8 +108,7 @@ final class SessionLog {
 
 		/** Quotes a value with spaces, quotes or equals signs (a certificate subject), as logfmt does. */
 		private void appendValue(String value) {
-			boolean quote = value.isEmpty() || value.chars().anyMatch((c) -> c <= ' ' || c == '"' || c == '=');
-			if (!quote) {
+			if (!needsQuotes(value)) {
 				this.text.append(value);
 				return;
 			}
@@ -122,6 +121,16 @@ final class SessionLog {
 				this.text.append(c);
 			}
 			this.text.append('"');
+		}
+
+		private static boolean needsQuotes(String value) {
+			for (int i = 0; i < value.length(); i++) {
+				char c = value.charAt(i);
+				if (c <= ' ' || c == '"' || c == '=') {
+					return true;
+				}
+			}
+			return value.isEmpty();
 		}
 
 		void log() {
