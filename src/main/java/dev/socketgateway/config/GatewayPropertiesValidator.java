@@ -15,8 +15,9 @@ import org.springframework.validation.Validator;
 /**
  * Checks of {@code gateway.*} that span fields or listeners, which jakarta constraints on one field cannot express:
  * two enabled listeners of one protocol cannot share a fixed port on overlapping addresses, a bind address must
- * resolve, CIDR blocks must parse, and TLS and the PROXY protocol are for TCP listeners only. Boot runs it beside
- * those constraints, reporting both in one startup failure (see {@link GatewayPropertiesConfiguration}).
+ * resolve, CIDR blocks must parse, and TLS, the PROXY protocol and the session log are for TCP listeners only.
+ * Boot runs it beside those constraints, reporting both in one startup failure (see
+ * {@link GatewayPropertiesConfiguration}).
  */
 final class GatewayPropertiesValidator implements Validator {
 
@@ -37,6 +38,10 @@ final class GatewayPropertiesValidator implements Validator {
 			validateCidrs(name, "allowed-cidrs", listener.getAllowedCidrs(), errors);
 			validateSsl(name, listener, errors);
 			validateProxy(name, listener, errors);
+			if (listener.isSessionLog() && listener.getProtocol() == Protocol.UDP) {
+				errors.rejectValue(key + ".session-log", "gateway.session-log.udp", "gateway.listeners." + name
+						+ ".session-log: the session log is of TCP connections; remove it from this udp listener");
+			}
 			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
 						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");

@@ -163,6 +163,13 @@ public class ListenerProperties {
 	@NotNull
 	private Duration proxyHeaderTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * TCP: one INFO line on the logger dev.socketgateway.session for every finished connection,
+	 * refused ones included: the client, TLS details, duration, bytes and messages each way, and why
+	 * it closed.
+	 */
+	private boolean sessionLog = false;
+
 	public Protocol getProtocol() {
 		return this.protocol;
 	}
@@ -345,6 +352,14 @@ public class ListenerProperties {
 
 	public void setProxyHeaderTimeout(Duration proxyHeaderTimeout) {
 		this.proxyHeaderTimeout = proxyHeaderTimeout;
+	}
+
+	public boolean isSessionLog() {
+		return this.sessionLog;
+	}
+
+	public void setSessionLog(boolean sessionLog) {
+		this.sessionLog = sessionLog;
 	}
 
 	/** TLS settings of a TCP listener. */

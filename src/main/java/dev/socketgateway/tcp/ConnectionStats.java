@@ -1,5 +1,7 @@
 package dev.socketgateway.tcp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -13,9 +15,25 @@ import dev.socketgateway.listener.ConnectionInfo;
  *
  * <p>Each value has one writer at a time and is volatile so that the endpoint, on another thread, reads
  * current values. Counting is a field update on this per-connection object: nothing is locked, looked up
- * or allocated per message.
+ * or allocated per message. The close reason and the close time are set once per connection, by whichever
+ * thread gets there first.
  */
 final class ConnectionStats {
+
+	private static final VarHandle CLOSE_REASON;
+
+	private static final VarHandle CLOSED_AT;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			CLOSE_REASON = lookup.findVarHandle(ConnectionStats.class, "closeReason", CloseReason.class);
+			CLOSED_AT = lookup.findVarHandle(ConnectionStats.class, "closedAt", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final long id;
 
@@ -46,6 +64,12 @@ final class ConnectionStats {
 
 	/** The balancer's address and port when a PROXY header named the client; null otherwise. */
 	private volatile String proxiedBy;
+
+	/** Why the connection is closing; null while it is not. */
+	private volatile CloseReason closeReason;
+
+	/** When the connection closed, for its session line; 0 while it is open. */
+	private volatile long closedAt;
 
 	ConnectionStats(long id, InetAddress peerAddress, int peerPort) {
 		this.id = id;
@@ -81,6 +105,48 @@ final class ConnectionStats {
 		this.clientPort = client.getPort();
 	}
 
+	/** Records why the connection is closing; a reason recorded earlier wins. */
+	void closing(CloseReason reason) {
+		CLOSE_REASON.compareAndSet(this, null, reason);
+	}
+
+	/**
+	 * A reply could not be written, or was not read in time: write-failed, unless a fault was recorded first
+	 * (a clean close that loses its last replies is write-failed).
+	 */
+	void writeFailed() {
+		CloseReason current;
+		do {
+			current = this.closeReason;
+			if (current != null && !current.isOrderly()) {
+				return;
+			}
+		}
+		while (!CLOSE_REASON.compareAndSet(this, current, CloseReason.WRITE_FAILED));
+	}
+
+	/**
+	 * Why the connection closed. Only Spring Integration's own factory closes without a reason, when the listener
+	 * stops.
+	 */
+	CloseReason closeReason() {
+		CloseReason reason = this.closeReason;
+		return (reason != null) ? reason : CloseReason.SHUTDOWN;
+	}
+
+	/**
+	 * Notes the close time.
+	 * @return true for the first call only, so that a connection closed twice ends once
+	 */
+	boolean end() {
+		return CLOSED_AT.compareAndSet(this, 0L, System.currentTimeMillis());
+	}
+
+	/** Milliseconds from open to close, once {@link #end()} was called. */
+	long durationMillis() {
+		return this.closedAt - this.openedAt;
+	}
+
 	/** The client as logs show it: the PROXY header's address once one was read. */
 	String peer() {
 		return this.clientAddress.getHostAddress() + ":" + this.clientPort;
@@ -88,6 +154,10 @@ final class ConnectionStats {
 
 	InetAddress clientAddress() {
 		return this.clientAddress;
+	}
+
+	int clientPort() {
+		return this.clientPort;
 	}
 
 	String proxiedBy() {
@@ -104,6 +174,10 @@ final class ConnectionStats {
 
 	long lastActivity() {
 		return this.lastActivity;
+	}
+
+	long bytesReceived() {
+		return this.bytesReceived;
 	}
 
 	long bytesSent() {

@@ -143,7 +143,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		catch (IOException ex) {
 			logger.debug("Listener '{}' peer {}: read failed, closing: {}", this.context.name(), peer(), ex.toString());
 			this.context.metrics().error("reset");
-			close();
+			close(CloseReason.RESET);
 			return false;
 		}
 		if (read == 0) {
@@ -169,14 +169,15 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			}
 			else if (!this.tls.read(bytes)) {
 				this.inputEnded = true; // close_notify or a TLS failure: the client sends nothing more
-				if (!this.tls.failed()) {
+				CloseReason failure = this.tls.failure();
+				if (failure == null) {
 					this.codec.endOfInput(this.dispatcher);
 				}
-				closeAfterReplies();
+				closeAfterReplies((failure != null) ? failure : CloseReason.CLIENT_CLOSED);
 				return true;
 			}
 			if (this.quitting) {
-				closeAfterReplies();
+				closeAfterReplies(CloseReason.QUIT);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -194,7 +195,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			this.tls.inputEnded();
 		}
 		this.codec.endOfInput(this.dispatcher);
-		closeAfterReplies(); // the client half-closed; it may still be reading
+		closeAfterReplies(CloseReason.CLIENT_CLOSED); // the client half-closed; it may still be reading
 	}
 
 	/** Called by the reaper; see {@link ProxyPhase#endWaitIfOverdue}. */
@@ -212,7 +213,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		if (this.tls == null || this.proxy != null || !this.tls.handshakeOverdue(now)) {
 			return false;
 		}
-		close(); // session log: close reason tls-handshake
+		close(CloseReason.TLS_HANDSHAKE);
 		return true;
 	}
 
@@ -225,10 +226,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	}
 
 	/** The PROXY header phase ended without a client to serve. */
-	private void proxyEnded() {
+	private void proxyEnded(CloseReason reason) {
 		this.proxy = null;
 		this.inputEnded = true;
-		close();
+		close(reason);
 	}
 
 	/** Sends the banner if one is waiting; a TLS connection's waits for the handshake. */
@@ -262,11 +263,12 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	 */
 	private void fail(RuntimeException ex) {
 		ReadFailures.Outcome outcome = this.context.failures().report(ex, peer());
+		this.stats.closing(outcome.reason()); // before the notice, whose write may fail
 		if (outcome == ReadFailures.Outcome.CLOSED) {
 			close();
 		}
 		else if (outcome != ReadFailures.Outcome.TOO_LARGE || sendTooLargeReply()) {
-			closeAfterReplies();
+			closeAfterReplies(outcome.reason());
 		}
 	}
 
@@ -328,8 +330,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	 * Closes once queued replies are on the wire. Nothing waits here: the read interest is dropped so that
 	 * a half-closed socket does not keep the loop busy, the write queue closes the connection when it
 	 * empties, and the reaper closes it at the queue's deadline if the client stops reading.
+	 * @param reason why, for the session log, unless a reason was recorded earlier
 	 */
-	private void closeAfterReplies() {
+	void closeAfterReplies(CloseReason reason) {
+		this.stats.closing(reason);
 		ReentrantLock writeLock = this.outbound.lock();
 		writeLock.lock();
 		try {
@@ -353,6 +357,17 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.context.flusher().flushWhenWritable(this);
 	}
 
+	/** Closes now; {@code reason} is what the session log gives, unless a reason was recorded earlier. */
+	void close(CloseReason reason) {
+		this.stats.closing(reason);
+		close();
+	}
+
+	/** Records why the connection is to close, when something else closes it. */
+	void closing(CloseReason reason) {
+		this.stats.closing(reason);
+	}
+
 	@Override
 	public void close() {
 		if (this.context.connections().closed(this)) {
@@ -360,6 +375,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.stats.id());
 		}
 		super.close();
+		SessionLog sessions = this.context.sessionLog();
+		if (sessions != null) {
+			sessions.closed(this.stats, (this.tls != null) ? this.tls.handshake() : null);
+		}
 	}
 
 	/** The client as logs show it: the PROXY header's address once one was read. */

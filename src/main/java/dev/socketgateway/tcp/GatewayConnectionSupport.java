@@ -38,10 +38,10 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
 				connectionFactoryName, this.context, this.factory, refuse);
 		if (!allowed) {
-			refuse(connection, socketChannel, "not-allowed", "address not in allowed-cidrs", null);
+			refuse(connection, socketChannel, CloseReason.NOT_ALLOWED, "address not in allowed-cidrs", null);
 		}
 		else if (refuse) {
-			refuse(connection, socketChannel, "max-connections",
+			refuse(connection, socketChannel, CloseReason.MAX_CONNECTIONS,
 					"max-connections (" + this.context.connections().maxConnections() + ") reached",
 					this.context.busyMessage());
 		}
@@ -55,15 +55,17 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 	 * The factory goes on to register the channel for reading, so it is not closed here; shutting its
 	 * input down makes it readable at once, and its first read closes it.
 	 */
-	private void refuse(GatewayConnection connection, SocketChannel channel, String reason, String why,
+	private void refuse(GatewayConnection connection, SocketChannel channel, CloseReason reason, String why,
 			byte[] message) {
-		this.context.metrics().rejected(reason);
+		connection.closing(reason);
+		this.context.metrics().rejected(reason.toString());
 		this.context.warnings().warn("Listener '{}' peer {}: {}; connection refused", this.context.name(),
 				connection.peer(), why);
 		try {
 			if (message != null && this.context.tls() == null) { // a TLS client could not read it
 				ByteBuffer framed = this.context.newCodec().encode(message);
-				channel.write(framed); // best effort: a short message fits an empty socket buffer
+				// Best effort: a short message fits an empty socket buffer. Nothing else writes to a refused connection.
+				connection.stats().sent(channel.write(framed));
 			}
 			channel.shutdownOutput();
 			channel.shutdownInput();

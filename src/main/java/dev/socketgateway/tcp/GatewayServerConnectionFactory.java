@@ -99,7 +99,7 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 			if (connection.isOpen()) {
 				logger.error(ex, () -> "Listener '" + connection.context().name() + "' peer " + connection.peer()
 						+ ": read failed, closing connection");
-				connection.close();
+				connection.close(CloseReason.MALFORMED);
 			}
 		}
 	}

@@ -63,7 +63,7 @@ final class IdleReaper implements Runnable {
 				logger.debug("Listener '{}' peer {}: idle for over {} ms, closing", this.context.name(), connection.peer(),
 						this.idleMillis);
 				this.context.metrics().error("idle-timeout");
-				connection.close();
+				connection.close(CloseReason.IDLE_TIMEOUT);
 			}
 		}
 	}

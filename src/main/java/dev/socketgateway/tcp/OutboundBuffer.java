@@ -110,10 +110,19 @@ final class OutboundBuffer {
 	 */
 	WriteFailedException fail(IOException cause, boolean counted) {
 		if (counted) {
-			this.listener.metrics().error("write-failed");
+			giveUp();
 		}
-		this.owner.close();
+		else {
+			this.owner.close();
+		}
 		return new WriteFailedException(cause);
+	}
+
+	/** Counts write-failed, records it for the session log, and closes the connection. */
+	private void giveUp() {
+		this.listener.metrics().error("write-failed");
+		this.stats.writeFailed();
+		this.owner.close();
 	}
 
 	/** The connection's write lock, which TLS holds while it wraps and queues records. */
@@ -126,8 +135,7 @@ final class OutboundBuffer {
 			this.listener.warnings().warn(
 					"Listener '{}' peer {}: client is not reading, {} reply bytes pending; closing",
 					this.listener.name(), this.stats.peer(), this.pendingBytes + bytes.remaining());
-			this.listener.metrics().error("write-failed");
-			this.owner.close();
+			giveUp();
 			throw new WriteFailedException(new IOException("pending write limit exceeded"));
 		}
 		this.pending.add(bytes);
@@ -158,10 +166,9 @@ final class OutboundBuffer {
 		catch (IOException ex) {
 			logger.debug("Listener '{}' peer {}: flush failed: {}", this.listener.name(), this.stats.peer(),
 					ex.toString());
-			this.listener.metrics().error("write-failed");
 			this.pending.clear();
 			this.pendingBytes = 0;
-			this.owner.close();
+			giveUp();
 			return true;
 		}
 		finally {
@@ -200,8 +207,7 @@ final class OutboundBuffer {
 		}
 		this.listener.warnings().warn("Listener '{}' peer {}: replies not read within {}; closing",
 				this.listener.name(), this.stats.peer(), CLOSE_TIMEOUT);
-		this.listener.metrics().error("write-failed");
-		this.owner.close();
+		giveUp();
 		return true;
 	}
 

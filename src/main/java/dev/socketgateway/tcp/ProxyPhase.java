@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import dev.socketgateway.config.ProxyProtocol;
 import dev.socketgateway.tcp.framing.FramingException;
@@ -33,7 +34,7 @@ final class ProxyPhase {
 
 	private final Runnable admitted;
 
-	private final Runnable ended;
+	private final Consumer<CloseReason> ended;
 
 	private final ProxyProtocol policy;
 
@@ -49,10 +50,10 @@ final class ProxyPhase {
 	 * @param readLock the connection's read lock
 	 * @param admitted runs when the client is admitted and the phase is over
 	 * @param ended runs when the phase ends without a client to serve: nothing more is to be read, and the
-	 * connection is to close
+	 * connection is to close for the reason given
 	 */
 	ProxyPhase(TcpListenerContext listener, ConnectionStats stats, ReentrantLock readLock, Runnable admitted,
-			Runnable ended) {
+			Consumer<CloseReason> ended) {
 		this.listener = listener;
 		this.stats = stats;
 		this.readLock = readLock;
@@ -99,7 +100,7 @@ final class ProxyPhase {
 			refuse("PROXY header cut short by end of input");
 			return;
 		}
-		end();
+		end(CloseReason.CLIENT_CLOSED);
 	}
 
 	/**
@@ -130,12 +131,12 @@ final class ProxyPhase {
 		this.listener.metrics().error("proxy-header");
 		this.listener.warnings().warn("Listener '{}' peer {}: {}; closing connection", this.listener.name(),
 				this.stats.peer(), why);
-		end();
+		end(CloseReason.PROXY_HEADER);
 	}
 
-	private void end() {
+	private void end(CloseReason reason) {
 		this.over = true;
-		this.ended.run();
+		this.ended.accept(reason);
 	}
 
 	/**
@@ -147,7 +148,7 @@ final class ProxyPhase {
 			this.listener.metrics().rejected("not-allowed");
 			this.listener.warnings().warn("Listener '{}' peer {}: address not in allowed-cidrs; connection closed",
 					this.listener.name(), this.stats.peer());
-			end();
+			end(CloseReason.NOT_ALLOWED);
 			return false;
 		}
 		this.over = true;

@@ -18,17 +18,27 @@ final class ReadFailures {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayConnection.class);
 
-	/** What the connection does next. */
+	/** What the connection does next, and the reason the session log gives. */
 	enum Outcome {
 
 		/** A reply could not be written: the connection is closed already. */
-		CLOSED,
+		CLOSED(CloseReason.WRITE_FAILED),
 
 		/** Bad input: close after the replies to the earlier, valid messages. */
-		CLOSE_AFTER_REPLIES,
+		CLOSE_AFTER_REPLIES(CloseReason.MALFORMED),
 
 		/** A frame was too large: tell the client where the framing has words for it, then close after the replies. */
-		TOO_LARGE
+		TOO_LARGE(CloseReason.FRAME_TOO_LARGE);
+
+		private final CloseReason reason;
+
+		Outcome(CloseReason reason) {
+			this.reason = reason;
+		}
+
+		CloseReason reason() {
+			return this.reason;
+		}
 
 	}
 

@@ -98,7 +98,7 @@ final class TcpGatewayListener implements GatewayListener {
 		for (GatewayConnection connection : this.context.connections().open()) {
 			if (connection.stats().id() == id) {
 				logger.info("Listener '{}' peer {}: connection {} closed by an operator", this.name, connection.peer(), id);
-				connection.close();
+				connection.close(CloseReason.CLOSED_BY_OPERATOR);
 				return true;
 			}
 		}
@@ -116,6 +116,8 @@ final class TcpGatewayListener implements GatewayListener {
 		if (!drained()) {
 			logger.warn("Listener '{}' (tcp): closing with replies still queued after {}", this.name, timeout);
 		}
+		// The loops' factories close whatever is still open; a connection already closing keeps its reason.
+		this.context.connections().open().forEach((connection) -> connection.closing(CloseReason.SHUTDOWN));
 		this.loops.forEach(LoopServer::stop);
 		this.context.flusher().stop();
 		// Counted per connection, so an operator (and the HAProxy test) can check every request was answered.

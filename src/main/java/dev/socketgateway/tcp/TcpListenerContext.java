@@ -60,13 +60,18 @@ final class TcpListenerContext {
 
 	private final ReadFailures failures;
 
+	/** Null with session-log off. */
+	private final SessionLog sessionLog;
+
 	/**
 	 * @param ssl the listener's SSL bundle, or null for plain TCP
+	 * @param sessionLog the listener's session log, or null with session-log off
 	 * @throws IllegalStateException naming the bundle key if the bundle's key material cannot be used
 	 */
 	TcpListenerContext(String name, ListenerProperties settings, SslBundle ssl, WriteFlusher flusher,
-			MeterRegistry registry) {
+			MeterRegistry registry, SessionLog sessionLog) {
 		this.name = name;
+		this.sessionLog = sessionLog;
 		this.connections = new ConnectionRegistry(settings.getMaxConnections());
 		this.metrics = new ListenerMetrics(registry, name, "tcp", this.connections::size);
 		this.failures = new ReadFailures(name, this.metrics, this.warnings);
@@ -111,6 +116,11 @@ final class TcpListenerContext {
 
 	ReadFailures failures() {
 		return this.failures;
+	}
+
+	/** @return the session log, or null with session-log off */
+	SessionLog sessionLog() {
+		return this.sessionLog;
 	}
 
 	ConnectionRegistry connections() {

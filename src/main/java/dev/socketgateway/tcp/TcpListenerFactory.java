@@ -37,6 +37,7 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionServerList
 import org.springframework.integration.transformer.Transformer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 
 /**
  * Builds each TCP listener: one flow per event loop, reading inbound channel adapter → transformer
@@ -62,6 +63,12 @@ class TcpListenerFactory implements ListenerFactory {
 
 	private final ObjectProvider<SslBundles> sslBundles;
 
+	/**
+	 * Whether session lines spell their fields out in the message: not when the console log is structured
+	 * (logging.structured.format.console), whose JSON has them as fields already.
+	 */
+	private final boolean plainSessionLines;
+
 	/** Stateless, so one serves every listener. */
 	private static final GatewayMessageMapper MAPPER = new GatewayMessageMapper();
 
@@ -78,6 +85,8 @@ class TcpListenerFactory implements ListenerFactory {
 		this.properties = properties;
 		this.applicationContext = context;
 		this.sslBundles = sslBundles;
+		this.plainSessionLines = !StringUtils.hasText(context.getEnvironment()
+			.getProperty("logging.structured.format.console"));
 	}
 
 	@Override
@@ -96,7 +105,8 @@ class TcpListenerFactory implements ListenerFactory {
 		WriteFlusher flusher = new WriteFlusher(name);
 		TcpListenerContext context;
 		try {
-			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters);
+			SessionLog sessions = settings.isSessionLog() ? new SessionLog(name, this.plainSessionLines) : null;
+			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters, sessions);
 		}
 		catch (RuntimeException ex) {
 			flusher.stop();

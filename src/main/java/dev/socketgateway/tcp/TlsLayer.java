@@ -6,6 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 import dev.socketgateway.tcp.framing.FrameCodec;
 import org.slf4j.Logger;
@@ -40,7 +41,10 @@ final class TlsLayer implements TlsSession.Link {
 	private final ReentrantLock readLock;
 
 	/** Set when the session failed rather than ended with close_notify; guarded by the read lock. */
-	private boolean failed;
+	private CloseReason failure;
+
+	/** The completed handshake, kept for the session log only when it is on. */
+	private volatile SSLSession handshake;
 
 	/** Set once nothing more is read: the session failed or ended, or the client closed; guarded by the read lock. */
 	private boolean ended;
@@ -65,7 +69,7 @@ final class TlsLayer implements TlsSession.Link {
 	/**
 	 * Unwraps records read and decodes their plaintext; called with the read lock held.
 	 * @return false once the session has ended: the client sent close_notify, or TLS failed (see
-	 * {@link #failed()}); the connection is then to close after its replies
+	 * {@link #failure()}); the connection is then to close after its replies
 	 */
 	boolean read(ByteBuffer records) {
 		try {
@@ -73,19 +77,24 @@ final class TlsLayer implements TlsSession.Link {
 			return !this.ended;
 		}
 		catch (SSLException ex) {
-			this.failed = true;
 			this.ended = true;
 			boolean established = this.session.established();
-			this.listener.metrics().error(established ? "malformed" : "tls-handshake");
+			this.failure = established ? CloseReason.MALFORMED : CloseReason.TLS_HANDSHAKE;
+			this.listener.metrics().error(this.failure.toString());
 			this.listener.warnings().warn("Listener '{}' peer {}: {}: {}; closing connection", this.listener.name(),
 					this.stats.peer(), established ? "TLS error" : "TLS handshake failed", ex.getMessage());
 			return false;
 		}
 	}
 
-	/** Whether the session ended in a TLS failure rather than with the client's close_notify. */
-	boolean failed() {
-		return this.failed;
+	/** Why the session failed (tls-handshake, or malformed after the handshake); null if it did not. */
+	CloseReason failure() {
+		return this.failure;
+	}
+
+	/** The session of the completed handshake when the session log is on; null otherwise, or before it completed. */
+	SSLSession handshake() {
+		return this.handshake;
 	}
 
 	/** The client closed its socket; a missing close_notify only means nothing more is coming. */
@@ -179,6 +188,9 @@ final class TlsLayer implements TlsSession.Link {
 
 	@Override
 	public void established() {
+		if (this.listener.sessionLog() != null) {
+			this.handshake = this.session.sslSession();
+		}
 		this.established.run();
 	}
 

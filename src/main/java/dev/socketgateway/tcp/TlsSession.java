@@ -7,6 +7,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The TLS side of one connection: a server-mode {@link SSLEngine} driven without blocking. Bytes read from
@@ -65,6 +66,11 @@ final class TlsSession {
 
 	boolean established() {
 		return this.established;
+	}
+
+	/** The engine's session: protocol, cipher suite and the client's certificate once the handshake is done. */
+	SSLSession sslSession() {
+		return this.engine.getSession();
 	}
 
 	/**

@@ -40,6 +40,7 @@ class GatewayPropertiesValidatorTests {
 		udp.setSsl(new ListenerProperties.Ssl());
 		udp.getSsl().setBundle("server");
 		udp.setProxyProtocol(ProxyProtocol.OPTIONAL);
+		udp.setSessionLog(true);
 		properties.getListeners().put("u", udp);
 		ListenerProperties tcp = listener(Protocol.TCP, 7002);
 		tcp.setAllowedCidrs(List.of("10.0.0.0/40"));
@@ -62,6 +63,9 @@ class GatewayPropertiesValidatorTests {
 							"gateway.listeners.u.ssl: TLS is for TCP listeners only; remove it from this udp listener"),
 					tuple("listeners[u].proxy-protocol", "gateway.proxy-protocol.udp",
 							"gateway.listeners.u.proxy-protocol: PROXY protocol is for TCP listeners only; "
+									+ "remove it from this udp listener"),
+					tuple("listeners[u].session-log", "gateway.session-log.udp",
+							"gateway.listeners.u.session-log: the session log is of TCP connections; "
 									+ "remove it from this udp listener"),
 					tuple("listeners[t].allowed-cidrs", "gateway.allowed-cidrs",
 							"gateway.listeners.t.allowed-cidrs: '10.0.0.0/40' has a prefix length outside 0..32"),

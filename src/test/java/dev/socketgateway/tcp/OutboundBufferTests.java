@@ -80,6 +80,7 @@ class OutboundBufferTests {
 	void aClosingConnectionClosesOnlyOnceItsQueueIsWritten() {
 		this.socket.room = 2;
 		this.buffer.write(ascii("abcdef"), true);
+		this.stats.closing(CloseReason.QUIT);
 		assertThat(this.buffer.closeWhenFlushed()).as("closes later").isTrue();
 		assertThat(this.buffer.flush()).isFalse();
 		assertThat(this.connection.closes).isZero();
@@ -88,6 +89,7 @@ class OutboundBufferTests {
 		assertThat(this.socket.wire()).isEqualTo("abcdef");
 		assertThat(this.connection.closes).isEqualTo(1);
 		assertThat(writeFailures()).isZero();
+		assertThat(this.stats.closeReason()).isEqualTo(CloseReason.QUIT);
 	}
 
 	@Test
@@ -103,6 +105,7 @@ class OutboundBufferTests {
 	void theCloseDeadlineDropsAClientThatDoesNotRead() {
 		this.socket.room = 0;
 		this.buffer.write(ascii("never read"), true);
+		this.stats.closing(CloseReason.CLIENT_CLOSED);
 		long before = System.currentTimeMillis();
 		this.buffer.closeWhenFlushed();
 		long after = System.currentTimeMillis();
@@ -112,6 +115,7 @@ class OutboundBufferTests {
 		assertThat(this.buffer.closeIfOverdue(after + timeout)).isTrue();
 		assertThat(this.connection.closes).isEqualTo(1);
 		assertThat(writeFailures()).isEqualTo(1);
+		assertThat(this.stats.closeReason()).as("its last replies were lost").isEqualTo(CloseReason.WRITE_FAILED);
 	}
 
 	@Test
@@ -121,6 +125,7 @@ class OutboundBufferTests {
 			.withMessage("Connection reset by peer");
 		assertThat(this.connection.closes).isEqualTo(1);
 		assertThat(writeFailures()).isEqualTo(1);
+		assertThat(this.stats.closeReason()).isEqualTo(CloseReason.WRITE_FAILED);
 		assertThatExceptionOfType(WriteFailedException.class)
 			.isThrownBy(() -> this.buffer.write(ascii("close_notify"), false));
 		assertThat(writeFailures()).as("best effort, not counted").isEqualTo(1);
@@ -140,7 +145,7 @@ class OutboundBufferTests {
 	private TcpListenerContext listener() {
 		ListenerProperties settings = new ListenerProperties();
 		settings.setMaxPendingWriteBytes(LIMIT);
-		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters);
+		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters, null);
 	}
 
 	private double writeFailures() {
