@@ -73,6 +73,11 @@ final class TlsLayer implements TlsSession.Link {
 		}
 	}
 
+	/** Whether the handshake has completed, so that application data can be sent. */
+	boolean handshakeDone() {
+		return this.session.established();
+	}
+
 	/** Whether the session ended in a TLS failure rather than with the client's close_notify. */
 	boolean failed() {
 		return this.failed;
