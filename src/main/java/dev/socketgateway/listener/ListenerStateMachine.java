@@ -22,8 +22,8 @@ public final class ListenerStateMachine {
 
 	private final IntSupplier openConnections;
 
-	/** Guarded by this. */
-	private ListenerState state = ListenerState.RUNNING;
+	/** Written with this held; read without, so that health checks never wait for a change under way. */
+	private volatile ListenerState state = ListenerState.RUNNING;
 
 	/**
 	 * @param openConnections open connections (TCP) or active peers (UDP), for the log line
@@ -34,7 +34,7 @@ public final class ListenerStateMachine {
 		this.openConnections = openConnections;
 	}
 
-	public synchronized ListenerState state() {
+	public ListenerState state() {
 		return this.state;
 	}
 

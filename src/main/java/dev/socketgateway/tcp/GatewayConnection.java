@@ -332,6 +332,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 				return; // closing already, after its own replies
 			}
 			this.inputEnded = true;
+			// Both closes below are the session log's close reason "drained".
 			if (this.proxy != null) {
 				close(); // still owes its PROXY header: nothing was answered, nothing to say
 				return;
@@ -339,7 +340,6 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			if (message != null && (this.tls == null || this.tls.handshakeDone())) {
 				this.context.metrics().sentUnsolicited(write(this.codec.encode(message)));
 			}
-			// Close reason for the session log: drained.
 			closeAfterReplies();
 		}
 		catch (WriteFailedException gone) {

@@ -44,6 +44,9 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 
 	private final BlockingQueue<LoopTask> loopTasks = new ArrayBlockingQueue<>(LOOP_TASKS);
 
+	/** Set after a task is queued, so that a pass of the loop reads one volatile field, not the queue's lock. */
+	private volatile boolean tasksWaiting;
+
 	/** The listening socket opened again after {@link #stopAccepting()}; null until then. Changed on the loop. */
 	private volatile ServerSocketChannel reopened;
 
@@ -101,26 +104,27 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 
 	/**
 	 * Runs the waiting tasks, then a select that deregisters what they closed, which closes those sockets, before
-	 * their callers hear that they are done. Keys the select finds ready are handled in this pass.
+	 * their callers hear that they are done. Keys the select finds ready are handled in this pass. That select
+	 * also swallows a wake-up meant for a task queued meanwhile, so the flag is read again.
 	 */
 	private void runLoopTasks(Selector selector) {
-		if (this.loopTasks.isEmpty()) {
-			return;
-		}
-		List<LoopTask> done = new ArrayList<>(LOOP_TASKS);
-		this.loopTasks.drainTo(done);
-		List<Exception> failures = new ArrayList<>(done.size());
-		for (LoopTask task : done) {
-			failures.add(task.runQuietly());
-		}
-		try {
-			selector.selectNow();
-		}
-		catch (IOException ex) {
-			logger.debug(ex, "selectNow after a loop task failed");
-		}
-		for (int i = 0; i < done.size(); i++) {
-			done.get(i).complete(failures.get(i));
+		while (this.tasksWaiting) {
+			this.tasksWaiting = false;
+			List<LoopTask> done = new ArrayList<>(LOOP_TASKS);
+			this.loopTasks.drainTo(done);
+			List<Exception> failures = new ArrayList<>(done.size());
+			for (LoopTask task : done) {
+				failures.add(task.runQuietly());
+			}
+			try {
+				selector.selectNow();
+			}
+			catch (IOException ex) {
+				logger.debug(ex, "selectNow after a loop task failed");
+			}
+			for (int i = 0; i < done.size(); i++) {
+				done.get(i).complete(failures.get(i));
+			}
 		}
 	}
 
@@ -241,6 +245,7 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 			task.complete(new IllegalStateException(LOOP_TASKS + " tasks are already waiting for the event loop"));
 		}
 		else {
+			this.tasksWaiting = true;
 			Selector current = this.selector;
 			if (current != null) {
 				current.wakeup();
