@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.socketgateway.actuate.ObservabilityClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +22,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The service as an operator runs it: a separate JVM configured through environment variables, stopped
- * with SIGTERM, and refusing to start on a busy port.
+ * with SIGTERM (with and without a lame-duck {@code gateway.shutdown-delay}), and refusing to start on a busy port.
  */
 class GatewayProcessIntegrationTests {
+
+	private static final Duration SHUTDOWN_DELAY = Duration.ofSeconds(3);
 
 	private GatewayProcess process;
 
@@ -65,6 +68,43 @@ class GatewayProcessIntegrationTests {
 	}
 
 	@Test
+	void afterSigtermReadinessIs503WhileTheListenerStillAcceptsForTheDelayThenItDrainsAndExitsZero() throws Exception {
+		this.process = GatewayProcess.start(Map.of("GATEWAY_SHUTDOWNDELAY", SHUTDOWN_DELAY.toSeconds() + "s",
+				"GATEWAY_LISTENERS_TCP_PORT", "0", "GATEWAY_LISTENERS_TCP_BINDADDRESS", "127.0.0.1",
+				"GATEWAY_LISTENERS_UDP_ENABLED", "false", "SERVER_ADDRESS", "127.0.0.1"));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> this.process.listening().containsKey("tcp") && this.process.httpPort().isPresent()
+					|| !this.process.isAlive());
+		assertThat(this.process.isAlive()).as(this.process::output).isTrue();
+		int port = this.process.listening().get("tcp");
+		ObservabilityClients actuator = new ObservabilityClients(this.process.httpPort().getAsInt());
+		assertThat(readiness(actuator)).isEqualTo(200);
+
+		try (Socket connected = tcp(port)) {
+			assertThat(exchange(connected, "before sigterm")).isEqualTo("BEFORE SIGTERM");
+			long terminated = System.nanoTime();
+			this.process.terminate();
+			await().atMost(SHUTDOWN_DELAY).pollInterval(Duration.ofMillis(50)).until(() -> readiness(actuator) == 503);
+			try (Socket late = tcp(port)) {
+				assertThat(exchange(late, "new client while readiness is 503"))
+					.isEqualTo("NEW CLIENT WHILE READINESS IS 503");
+			}
+			assertThat(exchange(connected, "still served")).isEqualTo("STILL SERVED");
+			assertThat(connected.getInputStream().read()).as("closed by the drain").isEqualTo(-1);
+			assertThat(Duration.ofNanos(System.nanoTime() - terminated)).as("the drain waited for the delay")
+				.isGreaterThanOrEqualTo(SHUTDOWN_DELAY);
+		}
+		assertThat(this.process.waitFor(Duration.ofSeconds(30))).as("exited").isTrue();
+		assertThat(this.process.exitValue()).as(this.process::output).isZero();
+		String output = this.process.output();
+		int lameDuck = output.indexOf("Shutting down: readiness refuses traffic; the listeners keep accepting for 3s "
+				+ "(gateway.shutdown-delay) before they drain");
+		int drained = output.indexOf("Listener 'tcp' drained: 3 messages received, 3 replies sent");
+		assertThat(lameDuck).as(output).isNotNegative();
+		assertThat(drained).as(output).isGreaterThan(lameDuck);
+	}
+
+	@Test
 	void busyPortMakesTheProcessExitNonZeroNamingListenerProtocolAndPort() throws Exception {
 		try (ServerSocket squatter = new ServerSocket()) {
 			squatter.bind(new InetSocketAddress(0));
@@ -74,6 +114,16 @@ class GatewayProcessIntegrationTests {
 			assertThat(this.process.waitFor(Duration.ofSeconds(60))).isTrue();
 			assertThat(this.process.exitValue()).isNotZero();
 			assertThat(this.process.output()).contains("Listener 'tcp' (tcp, port " + port);
+		}
+	}
+
+	/** The readiness probe's status, or -1 while the web server does not answer. */
+	private static int readiness(ObservabilityClients actuator) {
+		try {
+			return actuator.get("/actuator/health/readiness").statusCode();
+		}
+		catch (IllegalStateException ex) {
+			return -1;
 		}
 	}
 

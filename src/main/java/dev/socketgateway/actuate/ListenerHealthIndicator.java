@@ -3,14 +3,16 @@ package dev.socketgateway.actuate;
 import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.GatewayListener;
+import dev.socketgateway.listener.ListenerState;
 import dev.socketgateway.listener.ListenerRegistry;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * One listener's health: UP while its socket listens, DOWN with the reason once it has stopped or failed.
- * Spring Integration has no health indicator for its TCP and UDP endpoints.
+ * One listener's health: UP while its socket listens, OUT_OF_SERVICE while an operator has it paused or draining
+ * (so that readiness turns 503 and balancers send no new clients, while liveness stays UP), DOWN with the reason
+ * once it has stopped or failed. Spring Integration has no health indicator for its TCP and UDP endpoints.
  */
 final class ListenerHealthIndicator extends AbstractHealthIndicator {
 
@@ -40,13 +42,19 @@ final class ListenerHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("reason", "not started");
 			return;
 		}
-		builder.withDetail("port", listener.port()).withDetail("openConnections", listener.activeConnections());
+		ListenerState state = listener.state();
+		builder.withDetail("port", listener.port())
+			.withDetail("openConnections", listener.activeConnections())
+			.withDetail("state", state.toString());
 		String down = listener.downReason();
-		if (down == null) {
-			builder.up();
+		if (down != null) {
+			builder.down().withDetail("reason", down);
+		}
+		else if (state.refusesNewClients()) {
+			builder.outOfService();
 		}
 		else {
-			builder.down().withDetail("reason", down);
+			builder.up();
 		}
 	}
 

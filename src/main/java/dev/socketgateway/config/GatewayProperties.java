@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -28,6 +29,14 @@ public class GatewayProperties {
 	 */
 	private Duration startupTimeout = Duration.ofSeconds(30);
 
+	/**
+	 * On SIGTERM, how long readiness answers 503 while the listeners still accept, so that load balancers take
+	 * the instance out before it refuses anyone; then the listeners drain. Shorter than
+	 * spring.lifecycle.timeout-per-shutdown-phase.
+	 */
+	@NotNull
+	private Duration shutdownDelay = Duration.ZERO;
+
 	public Map<String, ListenerProperties> getListeners() {
 		return this.listeners;
 	}
@@ -42,6 +51,14 @@ public class GatewayProperties {
 
 	public void setStartupTimeout(Duration startupTimeout) {
 		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getShutdownDelay() {
+		return this.shutdownDelay;
+	}
+
+	public void setShutdownDelay(Duration shutdownDelay) {
+		this.shutdownDelay = shutdownDelay;
 	}
 
 	/** The listeners that are switched on, in declaration order. */

@@ -46,6 +46,10 @@ final class GatewayPropertiesValidator implements Validator {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
 						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
 			}
+			if (listener.getDrainWindow() != null && listener.getDrainWindow().isNegative()) {
+				errors.rejectValue(key + ".drain-window", "gateway.drain-window",
+						"gateway.listeners." + name + ".drain-window must not be negative (0 closes every connection at once)");
+			}
 			InetAddress address = null;
 			if (listener.getBindAddress() != null) {
 				try {

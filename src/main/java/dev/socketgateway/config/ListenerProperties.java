@@ -114,6 +114,19 @@ public class ListenerProperties {
 	private String banner;
 
 	/**
+	 * Text sent, in the listener's framing, to each open TCP connection when the listener drains, after the
+	 * replies to what it sent and before it is closed.
+	 */
+	private String drainMessage;
+
+	/**
+	 * When a TCP listener drains, its open connections are closed one after another over this long, so that
+	 * their clients do not all reconnect at once.
+	 */
+	@NotNull
+	private Duration drainWindow = Duration.ofSeconds(10);
+
+	/**
 	 * A message equal to this word (ignoring case and a trailing line end) is answered, then the
 	 * TCP connection is closed.
 	 */
@@ -296,6 +309,22 @@ public class ListenerProperties {
 
 	public void setBanner(String banner) {
 		this.banner = banner;
+	}
+
+	public String getDrainMessage() {
+		return this.drainMessage;
+	}
+
+	public void setDrainMessage(String drainMessage) {
+		this.drainMessage = drainMessage;
+	}
+
+	public Duration getDrainWindow() {
+		return this.drainWindow;
+	}
+
+	public void setDrainWindow(Duration drainWindow) {
+		this.drainWindow = drainWindow;
 	}
 
 	public String getQuitCommand() {

@@ -56,6 +56,46 @@ public interface GatewayListener {
 		return List.of();
 	}
 
+	/** Running, paused or draining as an operator left it; stopped once shut down. */
+	ListenerState state();
+
+	/**
+	 * Stops taking new clients, as {@link ListenerState#PAUSED}: a TCP listener closes its listening sockets, so
+	 * new clients are refused while its open connections are served as before; a UDP listener drops datagrams,
+	 * counting them. A draining listener stops closing its connections.
+	 * @throws IllegalStateException if the listener has stopped
+	 */
+	void pause();
+
+	/**
+	 * Pauses, and closes every open TCP connection once the replies to what it has sent are written, after the
+	 * {@code drain-message} if one is set, spreading the closes over {@code drain-window}. A UDP listener drains
+	 * as it pauses.
+	 * @throws IllegalStateException if the listener has stopped
+	 */
+	void drain();
+
+	/**
+	 * Takes new clients again, on the same port.
+	 * @throws IllegalStateException if the port cannot be bound again (the listener then stays as it was), or
+	 * the listener has stopped
+	 */
+	void resume();
+
+	/**
+	 * Moves the listener to the state an operator asked for: {@link #resume()}, {@link #pause()} or
+	 * {@link #drain()}.
+	 * @throws IllegalStateException as those do
+	 */
+	default void changeState(ListenerState target) {
+		switch (target) {
+			case RUNNING -> resume();
+			case PAUSED -> pause();
+			case DRAINING -> drain();
+			case STOPPED -> throw new IllegalArgumentException("A listener is stopped by shutting down");
+		}
+	}
+
 	/** Stops accepting, answers what was already received (bounded by the timeout), then closes. */
 	void stop(Duration timeout);
 

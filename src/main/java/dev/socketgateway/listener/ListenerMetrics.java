@@ -30,6 +30,9 @@ public final class ListenerMetrics {
 	/** The reasons of {@code gateway.errors} on UDP listeners. */
 	static final String[] UDP_ERRORS = { "datagram-too-large", "write-failed" };
 
+	/** The reason of {@code gateway.connections.rejected} for datagrams a paused or draining UDP listener drops. */
+	public static final String PAUSED = "paused";
+
 	/**
 	 * One message in this many, drawn at random, is timed by {@code gateway.transform}. Timing every message
 	 * took two clock reads and a timer update each, more than upper-casing a short message itself.
@@ -81,6 +84,9 @@ public final class ListenerMetrics {
 		// Registered up front so that dashboards and alerts see a zero rather than no series at all.
 		for (String reason : new String[] { "max-connections", "not-allowed" }) {
 			rejectedCounter(reason);
+		}
+		if ("udp".equals(protocol)) {
+			rejectedCounter(PAUSED); // a paused TCP listener's clients are refused by the kernel, unseen here
 		}
 		for (String reason : "udp".equals(protocol) ? UDP_ERRORS : TCP_ERRORS) {
 			errorCounter(reason);

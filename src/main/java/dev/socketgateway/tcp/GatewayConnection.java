@@ -41,6 +41,12 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayConnection.class);
 
+	/**
+	 * Reads a drain makes before it closes a connection: what the client sent before the drain reached it, 1 MiB
+	 * in 64 KiB reads, rather than chase a client that keeps sending.
+	 */
+	private static final int MAX_DRAIN_READS = 16;
+
 	private final SocketChannel channel;
 
 	private final TcpListenerContext context;
@@ -324,6 +330,39 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		int length = plaintext.remaining();
 		this.outbound.write(plaintext, true);
 		return length;
+	}
+
+	/**
+	 * Closes this connection for a draining listener: what the client has sent so far is read and answered, the
+	 * drain message follows the replies, and the connection closes once they are written. Called by the
+	 * listener's {@link ConnectionDrainer}; the read lock keeps the event loop from reading meanwhile.
+	 * @param message the framed drain message's payload, or null for none
+	 */
+	void drain(byte[] message) {
+		this.readLock.lock();
+		try {
+			for (int reads = 0; reads < MAX_DRAIN_READS && !this.inputEnded && read(); reads++) {
+				// answers what has arrived, one read buffer at a time
+			}
+			if (this.inputEnded || this.quitting || !isOpen()) {
+				return; // closing already, after its own replies
+			}
+			this.inputEnded = true;
+			if (this.proxy != null) {
+				close(CloseReason.DRAINED); // still owes its PROXY header: nothing was answered, nothing to say
+				return;
+			}
+			if (message != null && (this.tls == null || this.tls.handshakeDone())) {
+				this.context.metrics().sentUnsolicited(write(this.codec.encode(message)));
+			}
+			closeAfterReplies(CloseReason.DRAINED);
+		}
+		catch (WriteFailedException gone) {
+			// the client stopped reading or went away; the connection is closed
+		}
+		finally {
+			this.readLock.unlock();
+		}
 	}
 
 	/**

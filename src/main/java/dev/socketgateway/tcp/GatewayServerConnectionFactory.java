@@ -1,13 +1,20 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
@@ -16,14 +23,35 @@ import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionF
  * The NIO server connection factory with an orderly stop, reading its connections on its own loop. The stock
  * {@code stop()} closes the selector while the factory still counts as active, so its select loop logs
  * "Selector closed" at ERROR on every clean shutdown; and it offers no way to stop accepting while open
- * connections are still answered.
+ * connections are still answered, or to accept again.
+ *
+ * <p>Stopping and starting to accept run on the event loop ({@link #stopAccepting()}, {@link #startAccepting}).
+ * The stock select loop opens its listening socket once and hands that channel to every
+ * {@code processNioSelections}, which accepts on it; a channel closed by another thread stays open (listening,
+ * with clients queuing in its backlog) until the selector's next select deregisters it, and an accept under way
+ * on the loop would fail on it. On the loop the channel is closed between two passes and deregistered at once,
+ * and a listening socket opened again is registered with the same selector and passed on in place of the first.
  */
 final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory {
 
 	/** Spring Integration's default NIO harvest interval. */
 	private static final long HARVEST_INTERVAL_MILLIS = 2000;
 
+	/** Tasks waiting for the event loop: at most one change of a listener's state at a time, so a handful. */
+	private static final int LOOP_TASKS = 4;
+
 	private volatile Selector selector;
+
+	private final BlockingQueue<LoopTask> loopTasks = new ArrayBlockingQueue<>(LOOP_TASKS);
+
+	/** Set after a task is queued, so that a pass of the loop reads one volatile field, not the queue's lock. */
+	private volatile boolean tasksWaiting;
+
+	/** The listening socket opened again after {@link #stopAccepting()}; null until then. Changed on the loop. */
+	private volatile ServerSocketChannel reopened;
+
+	/** The port bound when the factory first listened, kept for logs and for binding it again. */
+	private volatile int boundPort;
 
 	GatewayServerConnectionFactory(int port) {
 		super(port);
@@ -58,8 +86,46 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	protected void processNioSelections(int selectionCount, Selector selector, ServerSocketChannel server,
 			Map<SocketChannel, TcpNioConnection> connectionMap) {
 		this.selector = selector;
+		runLoopTasks(selector);
 		readSelected(selector);
-		super.processNioSelections(Math.max(selectionCount, 1), selector, server, connectionMap);
+		ServerSocketChannel accepting = this.reopened;
+		super.processNioSelections(Math.max(selectionCount, 1), selector, (accepting != null) ? accepting : server,
+				connectionMap);
+	}
+
+	/**
+	 * The stock select loop takes this as its select timeout. Until the loop has selected once this factory does
+	 * not know its selector, so cannot wake it for a task; those first selects end after a millisecond.
+	 */
+	@Override
+	public int getSoTimeout() {
+		return (this.selector == null) ? 1 : super.getSoTimeout();
+	}
+
+	/**
+	 * Runs the waiting tasks, then a select that deregisters what they closed, which closes those sockets, before
+	 * their callers hear that they are done. Keys the select finds ready are handled in this pass. That select
+	 * also swallows a wake-up meant for a task queued meanwhile, so the flag is read again.
+	 */
+	private void runLoopTasks(Selector selector) {
+		while (this.tasksWaiting) {
+			this.tasksWaiting = false;
+			List<LoopTask> done = new ArrayList<>(LOOP_TASKS);
+			this.loopTasks.drainTo(done);
+			List<Exception> failures = new ArrayList<>(done.size());
+			for (LoopTask task : done) {
+				failures.add(task.runQuietly());
+			}
+			try {
+				selector.selectNow();
+			}
+			catch (IOException ex) {
+				logger.debug(ex, "selectNow after a loop task failed");
+			}
+			for (int i = 0; i < done.size(); i++) {
+				done.get(i).complete(failures.get(i));
+			}
+		}
 	}
 
 	/**
@@ -117,13 +183,81 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		}
 	}
 
-	/** Closes the listening socket, so new clients are refused, while open connections keep being served. */
-	void stopAccepting() {
-		beforeShutdown();
-		ServerSocketChannel server = getServerChannel();
-		if (server != null) {
+	/**
+	 * Closes the listening socket, so new clients are refused (not left in the backlog), while open connections
+	 * keep being served.
+	 * @return done once the socket is closed
+	 */
+	CompletableFuture<Void> stopAccepting() {
+		return onLoop(() -> {
+			close(getServerChannel());
+			close(this.reopened);
+			this.reopened = null;
+		});
+	}
+
+	/**
+	 * Listens again, after {@link #stopAccepting()}, on the port given, with the factory's address, backlog and
+	 * socket options (SO_REUSEPORT when the listener has several loops).
+	 * @return done once the socket listens; failed, with the socket closed, if it cannot bind
+	 */
+	CompletableFuture<Void> startAccepting(int port) {
+		return onLoop(() -> {
+			if (isAccepting()) {
+				return;
+			}
+			ServerSocketChannel channel = ServerSocketChannel.open();
 			try {
-				server.close();
+				getTcpSocketSupport().postProcessServerSocket(channel.socket());
+				channel.configureBlocking(false);
+				String address = getLocalAddress();
+				channel.socket().bind((address != null) ? new InetSocketAddress(InetAddress.getByName(address), port)
+						: new InetSocketAddress(port), Math.abs(getBacklog()));
+				channel.register(this.selector, SelectionKey.OP_ACCEPT);
+			}
+			catch (IOException | RuntimeException ex) {
+				channel.close();
+				throw ex;
+			}
+			this.reopened = channel;
+		});
+	}
+
+	/** Whether a listening socket is open. */
+	boolean isAccepting() {
+		ServerSocketChannel accepting = this.reopened;
+		if (accepting == null) {
+			accepting = getServerChannel();
+		}
+		return accepting != null && accepting.isOpen();
+	}
+
+	/**
+	 * Runs the task on the event loop, waking it; on the calling thread if the loop has ended (the factory
+	 * stopped or failed to bind), when there is no selector left to serve.
+	 */
+	private CompletableFuture<Void> onLoop(LoopAction action) {
+		LoopTask task = new LoopTask(action);
+		if (!isListening()) {
+			task.complete(task.runQuietly());
+		}
+		else if (!this.loopTasks.offer(task)) {
+			task.complete(new IllegalStateException(LOOP_TASKS + " tasks are already waiting for the event loop"));
+		}
+		else {
+			this.tasksWaiting = true;
+			Selector current = this.selector;
+			if (current != null) {
+				current.wakeup();
+			}
+		}
+		return task.done;
+	}
+
+	private void close(ServerSocketChannel channel) {
+		if (channel != null) {
+			try {
+				channel.close();
 			}
 			catch (IOException ex) {
 				logger.debug(ex, "Closing the server channel failed");
@@ -131,9 +265,25 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		}
 	}
 
+	/** The stock factory reads the port from its own channel, which is closed once the listener has paused. */
+	@Override
+	public int getPort() {
+		int bound = this.boundPort;
+		return (bound > 0) ? bound : super.getPort();
+	}
+
+	@Override
+	protected void setListening(boolean listening) {
+		if (listening && this.boundPort == 0) {
+			this.boundPort = super.getPort();
+		}
+		super.setListening(listening);
+	}
+
 	@Override
 	public void stop() {
 		setActive(false);
+		close(this.reopened);
 		super.stop();
 	}
 
@@ -155,6 +305,47 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 			this.bindFailed = true;
 		}
 		super.publishServerExceptionEvent(ex);
+	}
+
+	/** What a loop task does; it may close and open sockets. */
+	@FunctionalInterface
+	private interface LoopAction {
+
+		void run() throws IOException;
+
+	}
+
+	/** A task for the event loop, and its caller's view of it. */
+	private static final class LoopTask {
+
+		private final LoopAction action;
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		LoopTask(LoopAction action) {
+			this.action = action;
+		}
+
+		/** @return what it failed with, or null */
+		Exception runQuietly() {
+			try {
+				this.action.run();
+				return null;
+			}
+			catch (IOException | RuntimeException ex) {
+				return ex;
+			}
+		}
+
+		void complete(Exception failure) {
+			if (failure == null) {
+				this.done.complete(null);
+			}
+			else {
+				this.done.completeExceptionally(failure);
+			}
+		}
+
 	}
 
 }

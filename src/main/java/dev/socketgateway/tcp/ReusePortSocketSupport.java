@@ -2,8 +2,11 @@ package dev.socketgateway.tcp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 
 import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 
@@ -21,6 +24,23 @@ final class ReusePortSocketSupport extends DefaultTcpSocketSupport {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("SO_REUSEPORT is not available here; set event-loops: 1", ex);
+		}
+	}
+
+	/**
+	 * Sockets with SO_REUSEPORT share a port with any other such socket of the same user, another instance of
+	 * this service included. A plain bind first makes a busy port fail as it should.
+	 * @param bindAddress the address to bind, or null for every interface
+	 * @param describe the listener, for the failure message
+	 * @throws IllegalStateException if the port is taken
+	 */
+	static void probe(String bindAddress, int port, String describe) {
+		try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+			probe.bind((bindAddress != null) ? new InetSocketAddress(InetAddress.getByName(bindAddress), port)
+					: new InetSocketAddress(port));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(describe + " cannot listen: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -50,6 +50,8 @@ final class TcpListenerContext {
 
 	private final byte[] busyMessage;
 
+	private final byte[] drainMessage;
+
 	private final ListenerMetrics metrics;
 
 	/** Null on a plain listener. */
@@ -87,6 +89,7 @@ final class TcpListenerContext {
 		}
 		this.banner = encode(settings.getBanner());
 		this.busyMessage = encode(settings.getBusyMessage());
+		this.drainMessage = encode(settings.getDrainMessage());
 		this.tls = (ssl != null) ? new TlsEngines(name, settings.getSsl(), ssl) : null;
 	}
 
@@ -144,6 +147,11 @@ final class TcpListenerContext {
 	/** @return the busy-message bytes in the listener's charset, or null when there is none */
 	byte[] busyMessage() {
 		return this.busyMessage;
+	}
+
+	/** @return the drain-message bytes in the listener's charset, or null when there is none */
+	byte[] drainMessage() {
+		return this.drainMessage;
 	}
 
 	/** Whether a frame is the quit command, ignoring case and surrounding white space. */

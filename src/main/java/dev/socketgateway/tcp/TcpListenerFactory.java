@@ -1,9 +1,5 @@
 package dev.socketgateway.tcp;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +133,7 @@ class TcpListenerFactory implements ListenerFactory {
 			throw ex;
 		}
 		ScheduledFuture<?> reaper = IdleReaper.schedule(this.scheduler, context);
-		return new TcpGatewayListener(name, settings, describe, servers, context, () -> {
+		return new TcpGatewayListener(name, settings, describe, servers, context, this.scheduler, () -> {
 			stop(rotation);
 			reaper.cancel(false);
 			servers.forEach((server) -> this.binding.remove(server.factory()));
@@ -182,22 +178,10 @@ class TcpListenerFactory implements ListenerFactory {
 		return loops;
 	}
 
-	/**
-	 * Sockets with SO_REUSEPORT share a port with any other such socket of the same user, another
-	 * instance of this service included. A plain bind first makes a busy port fail startup as it should.
-	 */
+	/** A busy port fails startup, although the loops' sockets would share it (see ReusePortSocketSupport.probe). */
 	private static void probe(ListenerProperties settings, String describe) {
-		if (settings.getPort() == 0) {
-			return;
-		}
-		try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-			InetSocketAddress address = (settings.getBindAddress() != null)
-					? new InetSocketAddress(InetAddress.getByName(settings.getBindAddress()), settings.getPort())
-					: new InetSocketAddress(settings.getPort());
-			probe.bind(address);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(describe + " cannot listen: " + ex.getMessage(), ex);
+		if (settings.getPort() != 0) {
+			ReusePortSocketSupport.probe(settings.getBindAddress(), settings.getPort(), describe);
 		}
 	}
 

@@ -97,6 +97,11 @@ final class TlsLayer implements TlsSession.Link {
 		return this.handshake;
 	}
 
+	/** Whether the handshake has completed, so that application data can be sent. */
+	boolean handshakeDone() {
+		return this.session.established();
+	}
+
 	/** The client closed its socket; a missing close_notify only means nothing more is coming. */
 	void inputEnded() {
 		this.ended = true;

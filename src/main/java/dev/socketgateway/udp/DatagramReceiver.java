@@ -55,6 +55,9 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	/** Held while a datagram is answered, so that stopping does not close the socket under a reply. */
 	private final ReentrantLock answering = new ReentrantLock();
 
+	/** Set while the listener is paused or draining: datagrams are dropped and counted, not answered. */
+	private volatile boolean paused;
+
 	/** How long stopping waits for the reply being sent; the listener's stop sets its drain budget here. */
 	private volatile Duration stopTimeout = Duration.ofSeconds(5);
 
@@ -77,6 +80,10 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	@Override
 	protected boolean asyncSendMessage(DatagramPacket datagram) {
+		if (this.paused) {
+			this.metrics.rejected(ListenerMetrics.PAUSED);
+			return true;
+		}
 		SocketAddress sender = datagram.getSocketAddress();
 		int length = datagram.getLength();
 		if (!this.allowList.allows(datagram.getAddress())) {
@@ -113,6 +120,11 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	private static String peer(SocketAddress address) {
 		InetSocketAddress socket = (InetSocketAddress) address;
 		return socket.getAddress().getHostAddress() + ":" + socket.getPort();
+	}
+
+	/** Whether datagrams are dropped (paused or draining) or answered (running). */
+	void paused(boolean paused) {
+		this.paused = paused;
 	}
 
 	/** Stopping, from now on, waits at most this long for the reply being sent. */

@@ -8,11 +8,16 @@ import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
 import dev.socketgateway.listener.GatewayListener;
 import dev.socketgateway.listener.ListenerMetrics;
+import dev.socketgateway.listener.ListenerState;
+import dev.socketgateway.listener.ListenerStateMachine;
 import dev.socketgateway.listener.PeerInfo;
 
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 
-/** A running UDP listener: its bound socket, its one receive thread and its flow. */
+/**
+ * A running UDP listener: its bound socket, its one receive thread and its flow. Paused or draining, it keeps its
+ * socket and drops what arrives; with no connections, draining is pausing.
+ */
 final class UdpGatewayListener implements GatewayListener {
 
 	private final String name;
@@ -29,6 +34,8 @@ final class UdpGatewayListener implements GatewayListener {
 
 	private final ListenerMetrics metrics;
 
+	private final ListenerStateMachine state;
+
 	private volatile boolean stopped;
 
 	UdpGatewayListener(String name, ListenerProperties settings, DatagramReceiver receiver,
@@ -41,6 +48,7 @@ final class UdpGatewayListener implements GatewayListener {
 		this.registration = registration;
 		this.peers = peers;
 		this.metrics = metrics;
+		this.state = new ListenerStateMachine(name, "udp", peers::active);
 	}
 
 	@Override
@@ -93,7 +101,28 @@ final class UdpGatewayListener implements GatewayListener {
 	}
 
 	@Override
+	public ListenerState state() {
+		return this.state.state();
+	}
+
+	@Override
+	public void pause() {
+		this.state.change(ListenerState.PAUSED, () -> this.receiver.paused(true));
+	}
+
+	@Override
+	public void drain() {
+		this.state.change(ListenerState.DRAINING, () -> this.receiver.paused(true));
+	}
+
+	@Override
+	public void resume() {
+		this.state.change(ListenerState.RUNNING, () -> this.receiver.paused(false));
+	}
+
+	@Override
 	public void stop(Duration timeout) {
+		this.state.stop();
 		this.stopped = true;
 		this.receiver.stopTimeout(timeout);
 		// Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id.

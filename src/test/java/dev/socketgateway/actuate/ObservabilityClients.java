@@ -40,6 +40,13 @@ public final class ObservabilityClients {
 		return send(request(path).DELETE().build());
 	}
 
+	/** POSTs a JSON body, as an operator's {@code curl -H 'Content-Type: application/json' -d ...} does. */
+	public HttpResponse<String> post(String path, String json) {
+		return send(request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build());
+	}
+
 	/** GETs a path that must answer 200 with JSON. */
 	public JsonNode json(String path) {
 		HttpResponse<String> response = get(path);

@@ -114,15 +114,15 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void gracePeriodCoversThePreStopSleepAndTheShutdownPhase() {
-		Duration shutdownPhase = binder(configMapApplicationYml(), packagedDefaults())
-			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
-			.get();
+	void gracePeriodCoversTheShutdownDelayAndTheShutdownPhase() {
+		Binder configured = binder(configMapApplicationYml(), packagedDefaults());
+		Duration shutdownPhase = configured.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();
 		assertThat(shutdownPhase).isEqualTo(Duration.ofSeconds(20));
-		int preStopSleep = number(map(map(map(container(), "lifecycle"), "preStop"), "sleep").get("seconds"));
-		assertThat(preStopSleep).isPositive();
+		Duration shutdownDelay = configured.bind("gateway.shutdown-delay", Duration.class).get();
+		assertThat(shutdownDelay).as("the lame duck instead of a preStop sleep").isPositive().isLessThan(shutdownPhase);
+		assertThat(container()).as("no preStop sleep on top of the delay").doesNotContainKey("lifecycle");
 		int grace = number(podSpec().get("terminationGracePeriodSeconds"));
-		assertThat(grace).isGreaterThan(preStopSleep + (int) shutdownPhase.toSeconds());
+		assertThat(grace).isGreaterThan((int) (shutdownDelay.toSeconds() + shutdownPhase.toSeconds()));
 	}
 
 	@Test

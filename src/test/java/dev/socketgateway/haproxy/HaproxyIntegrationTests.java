@@ -45,7 +45,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two gateways behind HAProxy from the operating system's packages, as docs/deployment.md's "Behind HAProxy" runs
  * them: {@code mode tcp}, readiness checks on the actuator's port, all on loopback. Started once for the
- * class; the last test stops one gateway with SIGTERM.
+ * class; the last test stops one gateway with SIGTERM, and its {@code gateway.shutdown-delay} lets HAProxy take it
+ * out before it refuses a connection, with no {@code retries} or {@code redispatch} to hide one.
  *
  * <p>Without HAProxy the tests are skipped, saying so, unless {@code it.haproxy.required} is true (the
  * {@code it-haproxy} profile sets it): then they fail.
@@ -61,6 +62,16 @@ class HaproxyIntegrationTests {
 	private static final Pattern DRAINED = Pattern
 		.compile("Listener 'tcp' drained: (\\d+) messages received, (\\d+) replies sent");
 
+	/** The state change a listener logs as it stops accepting, once its shutdown delay is over. */
+	private static final String STOPPED_ACCEPTING = "Listener 'tcp' (tcp): running -> stopped";
+
+	/**
+	 * A connection in HAProxy's TCP log: client, date, frontend, backend/server, timers, bytes, termination state
+	 * (group 1), connection counts and retries (group 2, "+" when redispatched), queues.
+	 */
+	private static final Pattern TCP_LOG = Pattern.compile("(?m)^\\S+ \\[[^]]+] socket-gateway \\S+ \\S+ \\d+ "
+			+ "(\\S\\S) \\d+/\\d+/\\d+/\\d+/\\+?(\\d+) \\d+/\\d+$");
+
 	/** Set by the it-haproxy profile: there, a missing HAProxy fails the build instead of skipping. */
 	private static final boolean REQUIRED = Boolean.getBoolean("it.haproxy.required");
 
@@ -69,6 +80,8 @@ class HaproxyIntegrationTests {
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
 	private static final int CLIENTS = 20;
+
+	private static final Duration SHUTDOWN_DELAY = Duration.ofSeconds(3);
 
 	@TempDir
 	static Path directory;
@@ -104,6 +117,8 @@ class HaproxyIntegrationTests {
 					"GATEWAY_LISTENERS_TCP_PROXYPROTOCOL", "required",
 					"GATEWAY_LISTENERS_TCP_PROXYTRUSTEDCIDRS", "127.0.0.0/8",
 					"GATEWAY_LISTENERS_UDP_ENABLED", "false",
+					// Readiness 503 while still accepting: longer than HAProxy's inter + timeout check (1.2 s).
+					"GATEWAY_SHUTDOWNDELAY", SHUTDOWN_DELAY.toSeconds() + "s",
 					"SERVER_ADDRESS", "127.0.0.1")));
 		}
 		Map<String, String> addresses = new LinkedHashMap<>();
@@ -200,7 +215,7 @@ class HaproxyIntegrationTests {
 		double survivorReceivedBefore = survivor.metric("gateway.messages.received");
 		double stoppedReceivedBefore = stopped.metric("gateway.messages.received");
 
-		Load load = new Load(8);
+		Load load = new Load(8, 2);
 		try {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> stopped.metric("gateway.messages.received") - stoppedReceivedBefore >= 200
@@ -208,6 +223,8 @@ class HaproxyIntegrationTests {
 			stopped.process().terminate();
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> "DOWN".equals(haproxy.server(BACKEND, stopped.name()).status()));
+			assertThat(stopped.process().output()).as("HAProxy took %s out while it still accepted", stopped.name())
+				.doesNotContain(STOPPED_ACCEPTING);
 			assertThat(stopped.process().waitFor(Duration.ofSeconds(30))).as("%s exited", stopped.name()).isTrue();
 			long answeredAfterExit = load.answered();
 			// Requests keep flowing, now all through the survivor.
@@ -217,6 +234,8 @@ class HaproxyIntegrationTests {
 			load.stop();
 		}
 		assertThat(load.failures()).as(haproxy::output).isEmpty();
+		assertThat(refusedConnects(haproxy.output())).as("connections HAProxy found refused or had to retry")
+			.isEmpty();
 		assertThat(load.closedByServer()).as("clients of the stopped gateway saw their connections closed").isPositive();
 
 		assertThat(stopped.process().exitValue()).as(stopped.process()::output).isZero();
@@ -241,6 +260,24 @@ class HaproxyIntegrationTests {
 			}
 		}
 		assertThat(survivor.metric("gateway.connections.opened") - survivorOpenedBefore).isEqualTo(50);
+	}
+
+	/**
+	 * The lines of HAProxy's TCP log ({@code option tcplog}) for connections a gateway refused ("SC") or that were
+	 * retried: none, when every gateway is taken out before it stops accepting.
+	 */
+	private static List<String> refusedConnects(String log) {
+		List<String> refused = new ArrayList<>();
+		Matcher line = TCP_LOG.matcher(log);
+		int lines = 0;
+		while (line.find()) {
+			lines++;
+			if (line.group(1).equals("SC") || Integer.parseInt(line.group(2)) > 0) {
+				refused.add(line.group());
+			}
+		}
+		assertThat(lines).as("connections in HAProxy's log").isPositive();
+		return refused;
 	}
 
 	private static double[] received() {
@@ -288,8 +325,9 @@ class HaproxyIntegrationTests {
 
 	/**
 	 * Clients in a closed loop through HAProxy, each sending a numbered line and waiting for its reply before
-	 * the next. A client whose connection the server closes (a draining gateway) connects again; anything
-	 * else is a failure. Bounded: each client stops after {@link #MAX_REQUESTS} requests or two minutes.
+	 * the next. Some connect anew for every request, so that HAProxy keeps choosing a gateway for new connections.
+	 * A client whose connection the server closes (a draining gateway) connects again; anything else is a
+	 * failure. Bounded: each client stops after {@link #MAX_REQUESTS} requests or two minutes.
 	 */
 	private static final class Load {
 
@@ -303,10 +341,11 @@ class HaproxyIntegrationTests {
 
 		private final AtomicBoolean stop = new AtomicBoolean();
 
-		Load(int count) {
+		/** @param reconnecting how many of the clients connect anew for every request */
+		Load(int count, int reconnecting) {
 			this.executor = Executors.newFixedThreadPool(count);
 			for (int i = 0; i < count; i++) {
-				Client client = new Client(i);
+				Client client = new Client(i, i < reconnecting);
 				this.clients.add(client);
 				this.executor.execute(client::run);
 			}
@@ -334,14 +373,17 @@ class HaproxyIntegrationTests {
 
 			private final int id;
 
+			private final boolean reconnecting;
+
 			private volatile long answered;
 
 			private volatile long closedByServer;
 
 			private final List<String> failures = new CopyOnWriteArrayList<>();
 
-			Client(int id) {
+			Client(int id, boolean reconnecting) {
 				this.id = id;
+				this.reconnecting = reconnecting;
 			}
 
 			void run() {
@@ -360,6 +402,10 @@ class HaproxyIntegrationTests {
 								return;
 							}
 							this.answered++;
+							if (this.reconnecting) {
+								socket.close();
+								socket = null;
+							}
 						}
 						catch (EOFException | SocketException ex) {
 							// Closed by the draining gateway. Had it read this request, the reply counts below would show it.
