@@ -106,6 +106,10 @@ final class ConnectionStats {
 		return this.lastActivity;
 	}
 
+	long bytesReceived() {
+		return this.bytesReceived;
+	}
+
 	long bytesSent() {
 		return this.bytesSent;
 	}

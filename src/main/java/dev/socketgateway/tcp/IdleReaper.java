@@ -11,7 +11,8 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Closes a listener's connections that have been silent for longer than its idle-timeout, closing
- * connections whose client stopped reading, and connections still owing their PROXY header. Spring
+ * connections whose client stopped reading, and connections still owing their PROXY header; and drops the
+ * per-client limits' clients that hold nothing any more. Spring
  * Integration's own timeout would rescan every connection on each selector wake-up; this scans at a
  * fraction of the timeout instead, at most once a second.
  */
@@ -46,6 +47,10 @@ final class IdleReaper implements Runnable {
 	@Override
 	public void run() {
 		long now = System.currentTimeMillis();
+		ClientLimits limits = this.context.clientLimits();
+		if (limits != null) {
+			limits.sweep();
+		}
 		for (GatewayConnection connection : this.context.connections().open()) {
 			if (connection.outbound().closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)) {
 				continue;

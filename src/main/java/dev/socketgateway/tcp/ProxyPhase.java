@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import dev.socketgateway.config.ProxyProtocol;
 import dev.socketgateway.tcp.framing.FramingException;
@@ -31,7 +32,7 @@ final class ProxyPhase {
 
 	private final ConnectionStats stats;
 
-	private final Runnable admitted;
+	private final BooleanSupplier admitted;
 
 	private final Runnable ended;
 
@@ -47,11 +48,12 @@ final class ProxyPhase {
 	/**
 	 * @param stats the connection's client, which a trusted header replaces; it names the client in log lines
 	 * @param readLock the connection's read lock
-	 * @param admitted runs when the client is admitted and the phase is over
+	 * @param admitted runs when the client is admitted and the phase is over; returns false if the connection then
+	 * refused the client (max-connections-per-client) and closed
 	 * @param ended runs when the phase ends without a client to serve: nothing more is to be read, and the
 	 * connection is to close
 	 */
-	ProxyPhase(TcpListenerContext listener, ConnectionStats stats, ReentrantLock readLock, Runnable admitted,
+	ProxyPhase(TcpListenerContext listener, ConnectionStats stats, ReentrantLock readLock, BooleanSupplier admitted,
 			Runnable ended) {
 		this.listener = listener;
 		this.stats = stats;
@@ -139,7 +141,7 @@ final class ProxyPhase {
 	}
 
 	/**
-	 * The header phase is over and the client known, so allowed-cidrs is checked here.
+	 * The header phase is over and the client known, so allowed-cidrs is checked here, and then the per-client limits.
 	 * @return false if the client is not allowed and the connection was closed
 	 */
 	private boolean admit() {
@@ -151,8 +153,7 @@ final class ProxyPhase {
 			return false;
 		}
 		this.over = true;
-		this.admitted.run();
-		return true;
+		return this.admitted.getAsBoolean();
 	}
 
 }

@@ -109,6 +109,9 @@ final class TcpGatewayListener implements GatewayListener {
 	public void stop(Duration timeout) {
 		// New clients are refused; open connections are still read and answered until the drain ends.
 		this.loops.forEach((loop) -> loop.factory().stopAccepting());
+		if (this.context.clientLimits() != null) {
+			this.context.clientLimits().lift(); // what a throttled client sent is answered too
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!drained() && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));

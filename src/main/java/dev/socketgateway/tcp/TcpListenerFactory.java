@@ -96,7 +96,7 @@ class TcpListenerFactory implements ListenerFactory {
 		WriteFlusher flusher = new WriteFlusher(name);
 		TcpListenerContext context;
 		try {
-			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters);
+			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters, this.scheduler);
 		}
 		catch (RuntimeException ex) {
 			flusher.stop();

@@ -140,7 +140,7 @@ class OutboundBufferTests {
 	private TcpListenerContext listener() {
 		ListenerProperties settings = new ListenerProperties();
 		settings.setMaxPendingWriteBytes(LIMIT);
-		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters);
+		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters, null);
 	}
 
 	private double writeFailures() {
