@@ -31,7 +31,12 @@ final class ClientSlot {
 	/** Set as reading resumes: the next read holds what waited while the connection was paused. */
 	private volatile boolean resumed;
 
-	/** Bytes per message in the last read that held messages; read and written by the reader only. */
+	/**
+	 * Bytes per message in the last read that held messages; read and written by the reader only. It errs low, as
+	 * it should: a read that completes a message begun in an earlier one counts only its own bytes, and bytes of a
+	 * TLS handshake or a PROXY header before the first message count not at all, so reads are cut smaller than
+	 * they could be rather than larger.
+	 */
 	private long bytesPerMessage = 1;
 
 	ClientSlot(ClientLimits limits, ClientTable.Client client) {
@@ -57,6 +62,13 @@ final class ClientSlot {
 
 	/** A read held these bytes and messages: their tokens are taken, and the connection paused if none are left. */
 	void afterRead(GatewayConnection connection, long bytes, long messages) {
+		if (this.limits.dryRun()) {
+			long over = (messages > 0) ? this.client.takeCountingOver(messages, System.nanoTime()) : 0;
+			if (over > 0) {
+				this.limits.overRate(connection.peer(), this.client.key(), over);
+			}
+			return;
+		}
 		if (messages == 0) {
 			if (bytes == 0) {
 				this.resumed = false; // nothing waited; a part of a message did, and its end is counted with it
@@ -65,13 +77,6 @@ final class ClientSlot {
 		}
 		boolean delayed = this.resumed;
 		this.resumed = false;
-		if (this.limits.dryRun()) {
-			long over = this.client.takeCountingOver(messages, System.nanoTime());
-			if (over > 0) {
-				this.limits.overRate(connection.peer(), this.client.key(), over);
-			}
-			return;
-		}
 		this.bytesPerMessage = Math.max(1, bytes / messages);
 		if (delayed) {
 			this.limits.delayed(messages);

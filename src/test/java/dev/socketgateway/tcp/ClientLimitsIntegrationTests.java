@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import javax.net.ssl.SSLSocket;
+
 import dev.socketgateway.GatewayTest;
 import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.tcp.FramedClients.Framing;
@@ -67,7 +69,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 		"gateway.listeners.rated.event-loops=1", "gateway.listeners.rated.proxy-protocol=required",
 		"gateway.listeners.rated.proxy-trusted-cidrs=127.0.0.0/8",
 		"gateway.listeners.rated.client-message-rate=" + ClientLimitsIntegrationTests.RATE,
-		"gateway.listeners.rated.client-message-burst=" + ClientLimitsIntegrationTests.BURST })
+		"gateway.listeners.rated.client-message-burst=" + ClientLimitsIntegrationTests.BURST,
+		"spring.ssl.bundle.pem.test.keystore.certificate=classpath:tls/server.crt",
+		"spring.ssl.bundle.pem.test.keystore.private-key=classpath:tls/server.key",
+		"gateway.listeners.rated-tls.protocol=tcp", "gateway.listeners.rated-tls.port=0",
+		"gateway.listeners.rated-tls.bind-address=127.0.0.1", "gateway.listeners.rated-tls.framing=line",
+		"gateway.listeners.rated-tls.ssl.bundle=test",
+		"gateway.listeners.rated-tls.client-message-rate=" + ClientLimitsIntegrationTests.RATE,
+		"gateway.listeners.rated-tls.client-message-burst=" + ClientLimitsIntegrationTests.BURST })
 @ExtendWith(OutputCaptureExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClientLimitsIntegrationTests {
@@ -218,6 +227,30 @@ class ClientLimitsIntegrationTests {
 			.isBetween((double) messages - 2 * BURST - 5, (double) messages);
 		assertThat(output.getOut())
 			.contains("Listener 'rated' peer 198.51.100.1:42001: client 198.51.100.1 is over client-message-rate (20/s)");
+	}
+
+	/** Reads are sized to the tokens in bytes, which cut TLS records apart: every message still gets its reply. */
+	@Test
+	void overTlsAClientOverTheRateGetsEveryReplyInOrder() throws Exception {
+		int messages = 3 * BURST;
+		double delayed = rateLimited("rated-tls", false);
+		List<String> requests = IntStream.range(0, messages).mapToObj((i) -> "tls " + i).toList();
+		try (Socket raw = tcp(port("rated-tls"));
+				SSLSocket tls = (SSLSocket) TlsIntegrationTests.clientContext(false)
+					.getSocketFactory()
+					.createSocket(raw, "localhost", port("rated-tls"), true)) {
+			tls.startHandshake();
+			long start = System.nanoTime();
+			for (String request : requests) {
+				send(tls, line(request)); // a TLS record each
+			}
+			for (String request : requests) {
+				assertThat(text(readExactly(tls, line(request).length))).isEqualTo(upper(request));
+			}
+			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("no faster than the rate")
+				.isGreaterThanOrEqualTo((messages - BURST - 2) * 1000L / RATE);
+		}
+		assertThat(rateLimited("rated-tls", false)).as("messages delayed").isGreaterThan(delayed);
 	}
 
 	/** Reads {@code count} CRLF-terminated lines, counting each down on both latches. */
