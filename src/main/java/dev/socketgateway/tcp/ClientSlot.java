@@ -33,8 +33,8 @@ final class ClientSlot {
 
 	/**
 	 * Bytes per message in the last read that held messages; read and written by the reader only. It errs low, as
-	 * it should: a read that completes a message begun in an earlier one counts only its own bytes, and bytes of a
-	 * TLS handshake or a PROXY header before the first message count not at all, so reads are cut smaller than
+	 * it should: a read that completes a message begun in an earlier one counts only its own bytes, and a TLS
+	 * handshake or a PROXY header counts only where it shares a read with messages, so reads are cut smaller than
 	 * they could be rather than larger.
 	 */
 	private long bytesPerMessage = 1;
