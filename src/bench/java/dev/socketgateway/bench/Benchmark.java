@@ -126,7 +126,7 @@ public final class Benchmark {
 
 	private static RunResult run(Scenario scenario, Target target, BenchSettings settings, Path java, Path jar,
 			Path output) {
-		System.out.printf(Locale.ROOT, "%-17s %-8s ", scenario.name(), target.id());
+		System.out.printf(Locale.ROOT, "%-19s %-8s ", scenario.name(), target.id());
 		System.out.flush();
 		long started = System.nanoTime();
 		int measuredSeconds = scenario.measuredSeconds(settings);
@@ -139,7 +139,8 @@ public final class Benchmark {
 			InetSocketAddress address = new InetSocketAddress(Ports.LOOPBACK, port);
 			// An empty working directory: a developer's config/application.yml must not change what is measured.
 			Path workingDirectory = Files.createDirectories(output.resolve("run"));
-			server = ServerProcess.start(target.command(java, jar, port), workingDirectory, log);
+			server = ServerProcess.start(target.command(java, jar, port, scenario.gatewayArguments()), workingDirectory,
+					log);
 			running.set(server);
 			server.awaitReady(address, READY_TIMEOUT);
 			Load load = (scenario.kind() == Scenario.Kind.UDP) ? new UdpLoad(scenario, address, recorder)

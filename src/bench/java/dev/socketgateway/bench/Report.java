@@ -14,7 +14,7 @@ import java.util.Map;
 /** The console table and the CSV and JSON files, all from the same outcomes. */
 final class Report {
 
-	private static final String ROW = "%-17s %12s %12s %8s  %-22s %-22s %8s  %11s %11s %9s %9s";
+	private static final String ROW = "%-19s %12s %12s %8s  %-22s %-22s %8s  %11s %11s %9s %9s";
 
 	private Report() {
 	}
@@ -110,6 +110,9 @@ final class Report {
 			scenario.put("kind", outcome.scenario().kind().name());
 			scenario.put("connections", outcome.scenario().connections());
 			scenario.put("outstandingPerConnection", outcome.scenario().outstanding());
+			if (!outcome.scenario().gatewayArguments().isEmpty()) {
+				scenario.put("gatewayArguments", outcome.scenario().gatewayArguments());
+			}
 			scenario.put("warmupSeconds", outcome.warmupSeconds());
 			scenario.put("measuredSeconds", outcome.measuredSeconds());
 			scenario.put("gateway", outcome.gateway().toJson());

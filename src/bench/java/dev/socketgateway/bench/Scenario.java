@@ -4,9 +4,15 @@ import java.util.List;
 
 /**
  * One load shape. {@code outstanding} is how many requests a connection keeps in flight (closed loop), or for the
- * paced scenario how many it may have in flight before a send is skipped.
+ * paced scenario how many it may have in flight before a send is skipped. {@code gatewayArguments} configure the
+ * gateway for this scenario only, such as a limit whose cost it measures; the Netty server has no such settings.
  */
-record Scenario(String name, Kind kind, int connections, int outstanding, String description) {
+record Scenario(String name, Kind kind, int connections, int outstanding, String description,
+		List<String> gatewayArguments) {
+
+	Scenario(String name, Kind kind, int connections, int outstanding, String description) {
+		this(name, kind, connections, outstanding, description, List.of());
+	}
 
 	enum Kind {
 
@@ -24,6 +30,11 @@ record Scenario(String name, Kind kind, int connections, int outstanding, String
 	static final List<Scenario> ALL = List.of(
 			new Scenario("tcp-1", Kind.TCP, 1, 1, "1 TCP connection, request/response"),
 			new Scenario("tcp-50", Kind.TCP, 50, 1, "50 TCP connections, request/response"),
+			// The 50 connections come from one address, so they share one token bucket. Its rate is far above what
+			// they send, so that nothing waits: the row against tcp-50 is what the bucket costs per read.
+			new Scenario("tcp-50-rate-limited", Kind.TCP, 50, 1,
+					"tcp-50 with client-message-rate set, far above the load",
+					List.of("--gateway.listeners.tcp.client-message-rate=1000000000")),
 			new Scenario("tcp-1000", Kind.TCP, 1_000, 1, "1,000 TCP connections, request/response"),
 			new Scenario("tcp-50-pipelined", Kind.TCP, 50, 8, "50 TCP connections, 8 requests in flight each"),
 			new Scenario("udp-8", Kind.UDP, 8, 1, "8 UDP clients, request/response, 1 s loss timeout"),

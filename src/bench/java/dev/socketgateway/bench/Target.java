@@ -27,7 +27,8 @@ enum Target {
 		return this.id;
 	}
 
-	List<String> command(Path java, Path gatewayJar, int port) {
+	/** @param gatewayArguments the scenario's own settings of the gateway, after the common ones */
+	List<String> command(Path java, Path gatewayJar, int port, List<String> gatewayArguments) {
 		List<String> command = new ArrayList<>();
 		command.add(java.toString());
 		command.addAll(HEAP);
@@ -39,6 +40,9 @@ enum Target {
 			}
 		}
 		command.addAll(arguments(gatewayJar, port));
+		if (this == GATEWAY) {
+			command.addAll(gatewayArguments);
+		}
 		return command;
 	}
 

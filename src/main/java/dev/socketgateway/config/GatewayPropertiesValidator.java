@@ -15,9 +15,9 @@ import org.springframework.validation.Validator;
 /**
  * Checks of {@code gateway.*} that span fields or listeners, which jakarta constraints on one field cannot express:
  * two enabled listeners of one protocol cannot share a fixed port on overlapping addresses, a bind address must
- * resolve, CIDR blocks must parse, and TLS, the PROXY protocol and the session log are for TCP listeners only.
- * Boot runs it beside those constraints, reporting both in one startup failure (see
- * {@link GatewayPropertiesConfiguration}).
+ * resolve, CIDR blocks must parse, TLS, the PROXY protocol, the session log and max-connections-per-client are
+ * for TCP listeners only, and client-message-burst needs client-message-rate. Boot runs it beside those
+ * constraints, reporting both in one startup failure (see {@link GatewayPropertiesConfiguration}).
  */
 final class GatewayPropertiesValidator implements Validator {
 
@@ -42,6 +42,7 @@ final class GatewayPropertiesValidator implements Validator {
 				errors.rejectValue(key + ".session-log", "gateway.session-log.udp", "gateway.listeners." + name
 						+ ".session-log: the session log is of TCP connections; remove it from this udp listener");
 			}
+			validateClientLimits(name, listener, errors);
 			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
 						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
@@ -97,6 +98,20 @@ final class GatewayPropertiesValidator implements Validator {
 		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
 			errors.rejectValue(key + ".proxy-header-timeout", "gateway.proxy-header-timeout",
 					"gateway.listeners." + name + ".proxy-header-timeout must be positive");
+		}
+	}
+
+	private static void validateClientLimits(String name, ListenerProperties listener, Errors errors) {
+		String key = "listeners[" + name + "]";
+		if (listener.getProtocol() == Protocol.UDP && listener.getMaxConnectionsPerClient() > 0) {
+			errors.rejectValue(key + ".max-connections-per-client", "gateway.max-connections-per-client.udp",
+					"gateway.listeners." + name + ".max-connections-per-client: UDP has no connections; use "
+							+ "client-message-rate to limit a client of this udp listener");
+		}
+		if (listener.getClientMessageBurst() != null && listener.getClientMessageRate() == 0) {
+			errors.rejectValue(key + ".client-message-burst", "gateway.client-message-burst",
+					"gateway.listeners." + name + ".client-message-burst is the bucket of client-message-rate, "
+							+ "which is 0 (no limit); set the rate too");
 		}
 	}
 

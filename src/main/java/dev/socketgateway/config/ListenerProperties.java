@@ -109,6 +109,34 @@ public class ListenerProperties {
 	private String busyMessage;
 
 	/**
+	 * Open TCP connections from one client address (IPv6: one /64) at most; one more is sent the
+	 * busy-message, if set, and closed. 0 means no limit.
+	 */
+	@Min(0)
+	private int maxConnectionsPerClient = 0;
+
+	/**
+	 * Messages per second from one client address (IPv6: one /64), a token bucket. Over it a TCP
+	 * client's connections are not read until tokens return (nothing is lost); UDP datagrams over it
+	 * are dropped. 0 means no limit.
+	 */
+	@Min(0)
+	private int clientMessageRate = 0;
+
+	/**
+	 * Size of a client's token bucket: messages it may send at once before client-message-rate holds it
+	 * back. Unset means the rate.
+	 */
+	@Min(1)
+	private Integer clientMessageBurst;
+
+	/**
+	 * Count and log what max-connections-per-client and client-message-rate would do, without
+	 * enforcing them.
+	 */
+	private boolean clientLimitsDryRun = false;
+
+	/**
 	 * Text sent, in the listener's framing, to every new TCP connection before anything else.
 	 */
 	private String banner;
@@ -301,6 +329,48 @@ public class ListenerProperties {
 
 	public void setBusyMessage(String busyMessage) {
 		this.busyMessage = busyMessage;
+	}
+
+	public int getMaxConnectionsPerClient() {
+		return this.maxConnectionsPerClient;
+	}
+
+	public void setMaxConnectionsPerClient(int maxConnectionsPerClient) {
+		this.maxConnectionsPerClient = maxConnectionsPerClient;
+	}
+
+	public int getClientMessageRate() {
+		return this.clientMessageRate;
+	}
+
+	public void setClientMessageRate(int clientMessageRate) {
+		this.clientMessageRate = clientMessageRate;
+	}
+
+	public Integer getClientMessageBurst() {
+		return this.clientMessageBurst;
+	}
+
+	public void setClientMessageBurst(Integer clientMessageBurst) {
+		this.clientMessageBurst = clientMessageBurst;
+	}
+
+	/** The bucket size: client-message-burst, or the rate when it is unset. */
+	public int effectiveClientMessageBurst() {
+		return (this.clientMessageBurst != null) ? this.clientMessageBurst : this.clientMessageRate;
+	}
+
+	public boolean isClientLimitsDryRun() {
+		return this.clientLimitsDryRun;
+	}
+
+	public void setClientLimitsDryRun(boolean clientLimitsDryRun) {
+		this.clientLimitsDryRun = clientLimitsDryRun;
+	}
+
+	/** Whether max-connections-per-client or client-message-rate is set. */
+	public boolean hasClientLimits() {
+		return this.maxConnectionsPerClient > 0 || this.clientMessageRate > 0;
 	}
 
 	public String getBanner() {

@@ -27,6 +27,13 @@ public final class ListenerMetrics {
 	static final String[] TCP_ERRORS = { "frame-too-large", "malformed", "idle-timeout", "write-failed", "reset",
 			"tls-handshake", "tls-reload", "proxy-header" };
 
+	/**
+	 * The reasons of {@code gateway.connections.rejected}. A connection over max-connections-per-client under
+	 * client-limits-dry-run is served, and counted as {@code per-client-limit-dry-run}.
+	 */
+	static final String[] REJECTED = { "max-connections", "not-allowed", "per-client-limit",
+			"per-client-limit-dry-run" };
+
 	/** The reasons of {@code gateway.errors} on UDP listeners. */
 	static final String[] UDP_ERRORS = { "datagram-too-large", "write-failed" };
 
@@ -59,6 +66,10 @@ public final class ListenerMetrics {
 
 	private final Timer transform;
 
+	private final Counter rateLimited;
+
+	private final Counter rateLimitedDryRun;
+
 	/** A handful of fixed reasons per listener, so this stays small. */
 	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -81,8 +92,10 @@ public final class ListenerMetrics {
 			.tags(this.tags)
 			.description("Time to transform one message (upper-case it, by default), timed on a random 1 in " + TRANSFORM_SAMPLING + " messages")
 			.register(registry);
+		this.rateLimited = rateLimitedCounter(false);
+		this.rateLimitedDryRun = rateLimitedCounter(true);
 		// Registered up front so that dashboards and alerts see a zero rather than no series at all.
-		for (String reason : new String[] { "max-connections", "not-allowed" }) {
+		for (String reason : REJECTED) {
 			rejectedCounter(reason);
 		}
 		if ("udp".equals(protocol)) {
@@ -95,6 +108,15 @@ public final class ListenerMetrics {
 
 	private Counter counter(String name, String description) {
 		return Counter.builder(name).tags(this.tags).description(description).register(this.registry);
+	}
+
+	private Counter rateLimitedCounter(boolean dryRun) {
+		return Counter.builder("gateway.rate-limited")
+			.tags(this.tags)
+			.tag("dry-run", String.valueOf(dryRun))
+			.description("Messages over client-message-rate: TCP messages delayed, UDP datagrams dropped; "
+					+ "with dry-run=true only counted")
+			.register(this.registry);
 	}
 
 	public void opened() {
@@ -121,6 +143,11 @@ public final class ListenerMetrics {
 	/** Bytes sent that answer no message, such as a banner or an error line. */
 	public void sentUnsolicited(int bytes) {
 		this.bytesSent.increment(bytes);
+	}
+
+	/** Messages over client-message-rate: delayed (TCP) or dropped (UDP), or under a dry run only counted. */
+	public void rateLimited(long messages, boolean dryRun) {
+		(dryRun ? this.rateLimitedDryRun : this.rateLimited).increment(messages);
 	}
 
 	public void error(String reason) {

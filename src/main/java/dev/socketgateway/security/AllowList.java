@@ -51,7 +51,7 @@ public final class AllowList {
 	}
 
 	/** An IPv4 client of a dual-stack socket can appear as ::ffff:a.b.c.d; it matches IPv4 blocks. */
-	private static byte[] unmapped(byte[] address) {
+	static byte[] unmapped(byte[] address) {
 		if (address.length != 16) {
 			return address;
 		}

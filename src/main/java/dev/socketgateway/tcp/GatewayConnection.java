@@ -86,6 +86,15 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	/** The banner, while it waits for the PROXY header or the TLS handshake. */
 	private volatile byte[] banner;
 
+	/** Whether client-message-rate paces this connection's reads; decided once, so others pay nothing per read. */
+	private final boolean paced;
+
+	/** Its place among its client's connections, while per-client limits hold one (after the PROXY header). */
+	private volatile ClientSlot client;
+
+	/** Set on close, so that a place taken while the connection closes is given back. */
+	private volatile boolean closing;
+
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
 			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
 		super(channel, true, false, publisher, factoryName);
@@ -99,6 +108,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.outbound = new OutboundBuffer(channel, context, this.stats, this);
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
+		this.paced = !refused && context.clientLimits() != null && context.clientLimits().paced();
 		this.tls = (!refused && context.tls() != null)
 				? new TlsLayer(context, this.stats, this.readLock, this.outbound, this.codec, this.dispatcher,
 						this::sendBanner)
@@ -133,15 +143,39 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			return false; // the other reader will see the same bytes
 		}
 		try {
-			return !this.inputEnded && read();
+			if (this.inputEnded) {
+				return false;
+			}
+			return this.paced ? readPaced() : read(TcpListenerContext.READ_BUFFER_BYTES);
 		}
 		finally {
 			this.readLock.unlock();
 		}
 	}
 
-	private boolean read() {
-		ByteBuffer buffer = this.context.readBuffer();
+	/** A read under client-message-rate: sized to the client's tokens, which its messages then take. */
+	private boolean readPaced() {
+		// Until a PROXY header names the client there are no tokens to go by: reads are kept to a v1 header's
+		// size, so that few messages ride in with the header before the client's bucket is known.
+		ClientSlot slot = this.client;
+		int limit = (slot != null) ? slot.readLimit(TcpListenerContext.READ_BUFFER_BYTES)
+				: ProxyHeaderReader.MAX_V1_BYTES;
+		if (limit == 0) {
+			slot.pause(this);
+			return false;
+		}
+		long bytes = this.stats.bytesReceived();
+		long messages = this.stats.messagesReceived();
+		boolean read = read(limit);
+		slot = this.client;
+		if (slot != null) {
+			slot.afterRead(this, this.stats.bytesReceived() - bytes, this.stats.messagesReceived() - messages);
+		}
+		return read;
+	}
+
+	private boolean read(int limit) {
+		ByteBuffer buffer = this.context.readBuffer().limit(limit);
 		int read;
 		try {
 			read = this.channel.read(buffer);
@@ -223,11 +257,35 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		return true;
 	}
 
-	/** The PROXY header phase admitted the client; a TLS connection's banner waits for the handshake. */
-	private void proxyAdmitted() {
+	/**
+	 * The PROXY header phase admitted the client, which per-client limits now count; a TLS connection's banner
+	 * waits for the handshake.
+	 * @return false if the client has max-connections-per-client open already, and this connection was closed
+	 */
+	private boolean proxyAdmitted() {
 		this.proxy = null;
+		ClientLimits limits = this.context.clientLimits();
+		if (limits != null) {
+			ClientSlot slot = limits.admit(this.stats.clientAddress(), peer());
+			if (slot == null) {
+				// Refused once the PROXY header named the client; counted and logged by ClientLimits.admit.
+				GatewayConnectionSupport.tellAndShutDown(this.context, this, this.channel, this.context.busyMessage());
+				proxyEnded(CloseReason.PER_CLIENT_LIMIT);
+				return false;
+			}
+			holdClient(slot);
+		}
 		if (this.tls == null) {
 			sendBanner();
+		}
+		return true;
+	}
+
+	/** Holds the connection's place among its client's connections until it closes. */
+	void holdClient(ClientSlot slot) {
+		this.client = slot;
+		if (this.closing) {
+			slot.release(); // closed meanwhile, perhaps before it saw the slot
 		}
 	}
 
@@ -341,8 +399,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	void drain(byte[] message) {
 		this.readLock.lock();
 		try {
-			for (int reads = 0; reads < MAX_DRAIN_READS && !this.inputEnded && read(); reads++) {
-				// answers what has arrived, one read buffer at a time
+			// Answers what has arrived, one read buffer at a time, whatever client-message-rate would allow.
+			int reads = 0;
+			while (reads++ < MAX_DRAIN_READS && !this.inputEnded && read(TcpListenerContext.READ_BUFFER_BYTES)) {
+				continue;
 			}
 			if (this.inputEnded || this.quitting || !isOpen()) {
 				return; // closing already, after its own replies
@@ -413,6 +473,11 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			this.context.metrics().closed();
 			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.stats.id());
 		}
+		this.closing = true;
+		ClientSlot slot = this.client;
+		if (slot != null) {
+			slot.release();
+		}
 		super.close();
 		SessionLog sessions = this.context.sessionLog();
 		if (sessions != null) {
@@ -435,6 +500,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	SocketChannel channel() {
 		return this.channel;
+	}
+
+	GatewayServerConnectionFactory factory() {
+		return this.factory;
 	}
 
 }

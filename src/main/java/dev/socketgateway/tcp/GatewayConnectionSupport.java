@@ -1,6 +1,7 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
@@ -12,8 +13,8 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport
 
 /**
  * Makes the connection factory create {@link GatewayConnection}s for one listener, and enforces
- * allowed-cidrs and max-connections where each connection is accepted, before anything is read (with
- * PROXY protocol, allowed-cidrs waits for the header).
+ * allowed-cidrs, max-connections-per-client and max-connections where each connection is accepted, before
+ * anything is read (with PROXY protocol, allowed-cidrs and the per-client limits wait for the header).
  */
 final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 
@@ -32,21 +33,39 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
 		// Behind PROXY protocol the socket's peer is the balancer: the connection checks the client's
 		// address once the header names it.
-		boolean allowed = this.context.settings().getProxyProtocol() != ProxyProtocol.OFF
-				|| this.context.allowList().allows(socketChannel.socket().getInetAddress());
-		boolean refuse = !allowed || !this.context.connections().admit();
+		boolean proxied = this.context.settings().getProxyProtocol() != ProxyProtocol.OFF;
+		InetAddress address = socketChannel.socket().getInetAddress();
+		boolean allowed = proxied || this.context.allowList().allows(address);
+		ClientLimits limits = this.context.clientLimits();
+		ClientSlot client = (allowed && !proxied && limits != null)
+				? limits.admit(address, address.getHostAddress() + ":" + socketChannel.socket().getPort()) : null;
+		boolean overClientLimit = allowed && !proxied && limits != null && client == null;
+		boolean refuse = !allowed || overClientLimit || !this.context.connections().admit();
+		if (refuse && client != null) {
+			client.release();
+			client = null;
+		}
 		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
 				connectionFactoryName, this.context, this.factory, refuse);
 		if (!allowed) {
 			refuse(connection, socketChannel, CloseReason.NOT_ALLOWED, "address not in allowed-cidrs", null);
+		}
+		else if (overClientLimit) {
+			connection.closing(CloseReason.PER_CLIENT_LIMIT); // counted and logged by ClientLimits.admit
+			tellAndShutDown(this.context, connection, socketChannel, this.context.busyMessage());
 		}
 		else if (refuse) {
 			refuse(connection, socketChannel, CloseReason.MAX_CONNECTIONS,
 					"max-connections (" + this.context.connections().maxConnections() + ") reached",
 					this.context.busyMessage());
 		}
-		else if (this.context.banner() != null) {
-			connection.greet(this.context.banner());
+		else {
+			if (client != null) {
+				connection.holdClient(client);
+			}
+			if (this.context.banner() != null) {
+				connection.greet(this.context.banner());
+			}
 		}
 		return connection;
 	}
@@ -61,9 +80,18 @@ final class GatewayConnectionSupport implements TcpNioConnectionSupport {
 		this.context.metrics().rejected(reason.toString());
 		this.context.warnings().warn("Listener '{}' peer {}: {}; connection refused", this.context.name(),
 				connection.peer(), why);
+		tellAndShutDown(this.context, connection, channel, message);
+	}
+
+	/**
+	 * Sends a refused connection the message, if any (not on TLS), and shuts the socket down both ways; its next
+	 * read closes it.
+	 */
+	static void tellAndShutDown(TcpListenerContext context, GatewayConnection connection, SocketChannel channel,
+			byte[] message) {
 		try {
-			if (message != null && this.context.tls() == null) { // a TLS client could not read it
-				ByteBuffer framed = this.context.newCodec().encode(message);
+			if (message != null && context.tls() == null) { // a TLS client could not read it
+				ByteBuffer framed = context.newCodec().encode(message);
 				// Best effort: a short message fits an empty socket buffer. Nothing else writes to a refused connection.
 				connection.stats().sent(channel.write(framed));
 			}

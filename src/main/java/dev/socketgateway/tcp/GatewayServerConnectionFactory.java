@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
@@ -52,6 +54,8 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 
 	/** The port bound when the factory first listened, kept for logs and for binding it again. */
 	private volatile int boundPort;
+	/** Connections to read again after client-message-rate paused them; at most one entry per connection. */
+	private final Queue<GatewayConnection> resumes = new ConcurrentLinkedQueue<>();
 
 	GatewayServerConnectionFactory(int port) {
 		super(port);
@@ -67,6 +71,37 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		if (key != null) {
 			key.cancel();
 		}
+	}
+
+	/** Stops selecting a connection for reading, on its loop, until {@link #resumeReading}. */
+	void pauseReading(SocketChannel channel) {
+		interest(channel, false);
+	}
+
+	/** Has the loop select the connection for reading again, and read it at once; from any thread. */
+	void resumeReading(GatewayConnection connection) {
+		this.resumes.add(connection);
+		Selector current = this.selector;
+		if (current != null) {
+			current.wakeup();
+		}
+	}
+
+	/** @return false if the connection has been closed since */
+	private boolean interest(SocketChannel channel, boolean read) {
+		Selector current = this.selector;
+		SelectionKey key = (current != null) ? channel.keyFor(current) : null;
+		try {
+			if (key != null) {
+				key.interestOps(read ? (key.interestOps() | SelectionKey.OP_READ)
+						: (key.interestOps() & ~SelectionKey.OP_READ));
+				return true;
+			}
+		}
+		catch (CancelledKeyException ex) {
+			// closed by another thread
+		}
+		return false;
 	}
 
 	/** Set when binding failed: the factory stays down rather than try again on its next start. */
@@ -87,6 +122,7 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 			Map<SocketChannel, TcpNioConnection> connectionMap) {
 		this.selector = selector;
 		runLoopTasks(selector);
+		readResumed();
 		readSelected(selector);
 		ServerSocketChannel accepting = this.reopened;
 		super.processNioSelections(Math.max(selectionCount, 1), selector, (accepting != null) ? accepting : server,
@@ -144,6 +180,16 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 				if (isReadable(key)) {
 					read(connection);
 				}
+			}
+		}
+	}
+
+	/** Reads the connections whose pause ended: what waited in the socket meanwhile is read now. */
+	private void readResumed() {
+		GatewayConnection connection;
+		while ((connection = this.resumes.poll()) != null) {
+			if (interest(connection.channel(), true)) {
+				read(connection);
 			}
 		}
 	}

@@ -12,8 +12,9 @@ import org.springframework.scheduling.TaskScheduler;
 /**
  * Closes a listener's connections that have been silent for longer than its idle-timeout, closing
  * connections whose client stopped reading, connections still owing their PROXY header, and TLS connections
- * whose handshake missed ssl.handshake-timeout. Spring Integration's own timeout would rescan every connection
- * on each selector wake-up; this scans at a fraction of the shortest timeout instead, at most once a second.
+ * whose handshake missed ssl.handshake-timeout; and drops the per-client limits' clients that hold nothing any
+ * more. Spring Integration's own timeout would rescan every connection on each selector wake-up; this scans at
+ * a fraction of the shortest timeout instead, at most once a second.
  */
 final class IdleReaper implements Runnable {
 
@@ -54,6 +55,10 @@ final class IdleReaper implements Runnable {
 	@Override
 	public void run() {
 		long now = System.currentTimeMillis();
+		ClientLimits limits = this.context.clientLimits();
+		if (limits != null) {
+			limits.sweep();
+		}
 		for (GatewayConnection connection : this.context.connections().open()) {
 			if (connection.outbound().closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)
 					|| connection.endTlsHandshakeIfOverdue(now)) {

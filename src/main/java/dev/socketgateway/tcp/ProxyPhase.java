@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import dev.socketgateway.config.ProxyProtocol;
@@ -32,7 +33,7 @@ final class ProxyPhase {
 
 	private final ConnectionStats stats;
 
-	private final Runnable admitted;
+	private final BooleanSupplier admitted;
 
 	private final Consumer<CloseReason> ended;
 
@@ -48,11 +49,12 @@ final class ProxyPhase {
 	/**
 	 * @param stats the connection's client, which a trusted header replaces; it names the client in log lines
 	 * @param readLock the connection's read lock
-	 * @param admitted runs when the client is admitted and the phase is over
+	 * @param admitted runs when the client is admitted and the phase is over; returns false if the connection then
+	 * refused the client (max-connections-per-client) and closed
 	 * @param ended runs when the phase ends without a client to serve: nothing more is to be read, and the
 	 * connection is to close for the reason given
 	 */
-	ProxyPhase(TcpListenerContext listener, ConnectionStats stats, ReentrantLock readLock, Runnable admitted,
+	ProxyPhase(TcpListenerContext listener, ConnectionStats stats, ReentrantLock readLock, BooleanSupplier admitted,
 			Consumer<CloseReason> ended) {
 		this.listener = listener;
 		this.stats = stats;
@@ -140,7 +142,7 @@ final class ProxyPhase {
 	}
 
 	/**
-	 * The header phase is over and the client known, so allowed-cidrs is checked here.
+	 * The header phase is over and the client known, so allowed-cidrs is checked here, and then the per-client limits.
 	 * @return false if the client is not allowed and the connection was closed
 	 */
 	private boolean admit() {
@@ -152,8 +154,7 @@ final class ProxyPhase {
 			return false;
 		}
 		this.over = true;
-		this.admitted.run();
-		return true;
+		return this.admitted.getAsBoolean();
 	}
 
 }

@@ -234,6 +234,9 @@ final class TcpGatewayListener implements GatewayListener {
 		// New clients are refused; open connections are still read and answered until the drain ends.
 		this.loops.forEach((loop) -> loop.factory().beforeShutdown());
 		await(this.loops.stream().map((loop) -> loop.factory().stopAccepting()).toList());
+		if (this.context.clientLimits() != null) {
+			this.context.clientLimits().lift(); // what a throttled client sent is answered too
+		}
 		while (!drained() && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}

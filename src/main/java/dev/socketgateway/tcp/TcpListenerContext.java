@@ -15,12 +15,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * What every connection of one TCP listener shares, built once when the listener starts so that nothing
  * is looked up per message: its settings, meters and throttled warnings, the allow lists, the banner and
  * busy message in the listener's charset, its {@link ConnectionRegistry}, its {@link TlsEngines} on a TLS
- * listener, and its {@link WriteFlusher}.
+ * listener, its {@link ClientLimits} when it has per-client limits, and its {@link WriteFlusher}.
  */
 final class TcpListenerContext {
 
@@ -65,13 +66,17 @@ final class TcpListenerContext {
 	/** Null with session-log off. */
 	private final SessionLog sessionLog;
 
+	/** Null without per-client limits. */
+	private final ClientLimits clientLimits;
+
 	/**
 	 * @param ssl the listener's SSL bundle, or null for plain TCP
 	 * @param sessionLog the listener's session log, or null with session-log off
+	 * @param scheduler runs the resumes of connections that client-message-rate paused
 	 * @throws IllegalStateException naming the bundle key if the bundle's key material cannot be used
 	 */
 	TcpListenerContext(String name, ListenerProperties settings, SslBundle ssl, WriteFlusher flusher,
-			MeterRegistry registry, SessionLog sessionLog) {
+			MeterRegistry registry, SessionLog sessionLog, TaskScheduler scheduler) {
 		this.name = name;
 		this.sessionLog = sessionLog;
 		this.connections = new ConnectionRegistry(settings.getMaxConnections());
@@ -91,6 +96,7 @@ final class TcpListenerContext {
 		this.busyMessage = encode(settings.getBusyMessage());
 		this.drainMessage = encode(settings.getDrainMessage());
 		this.tls = (ssl != null) ? new TlsEngines(name, settings.getSsl(), ssl) : null;
+		this.clientLimits = ClientLimits.of(name, settings, this.metrics, scheduler);
 	}
 
 	private byte[] encode(String text) {
@@ -128,6 +134,11 @@ final class TcpListenerContext {
 
 	ConnectionRegistry connections() {
 		return this.connections;
+	}
+
+	/** @return the per-client limits, or null when the listener has none */
+	ClientLimits clientLimits() {
+		return this.clientLimits;
 	}
 
 	AllowList allowList() {

@@ -102,7 +102,7 @@ class TcpListenerFactory implements ListenerFactory {
 		TcpListenerContext context;
 		try {
 			SessionLog sessions = settings.isSessionLog() ? new SessionLog(name, this.plainSessionLines) : null;
-			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters, sessions);
+			context = new TcpListenerContext(name, settings, ssl, flusher, this.meters, sessions, this.scheduler);
 		}
 		catch (RuntimeException ex) {
 			flusher.stop();

@@ -47,6 +47,9 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	private final AllowList allowList;
 
+	/** Null without client-message-rate. */
+	private final DatagramRate rate;
+
 	/** Used by the one receiving thread only. */
 	private final DatagramPacket packet = new DatagramPacket(new byte[RECEIVE_BUFFER_BYTES], RECEIVE_BUFFER_BYTES);
 
@@ -61,7 +64,8 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	/** How long stopping waits for the reply being sent; the listener's stop sets its drain budget here. */
 	private volatile Duration stopTimeout = Duration.ofSeconds(5);
 
-	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, AllowList allowList,
+	/** @param rate client-message-rate, or null when the listener has none */
+	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, AllowList allowList, DatagramRate rate,
 			ListenerMetrics metrics, RecentPeers peers) {
 		super(port);
 		this.listenerName = listenerName;
@@ -69,6 +73,7 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 		this.metrics = metrics;
 		this.peers = peers;
 		this.allowList = allowList;
+		this.rate = rate;
 	}
 
 	@Override
@@ -98,6 +103,9 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 			this.metrics.error("datagram-too-large");
 			this.warnings.warn("Listener '{}' peer {}: datagram of {} bytes exceeds max-datagram-bytes {}; dropped",
 					this.listenerName, peer(sender), length, this.maxDatagramBytes);
+			return true;
+		}
+		if (this.rate != null && !this.rate.admits(datagram)) {
 			return true;
 		}
 		byte[] payload = Arrays.copyOfRange(datagram.getData(), datagram.getOffset(), datagram.getOffset() + length);

@@ -56,7 +56,7 @@ class UdpListenerFactory implements ListenerFactory {
 		RecentPeers peers = new RecentPeers();
 		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, "udp", peers::active);
 		DatagramReceiver receiver = new DatagramReceiver(name, settings.getPort(), settings.getMaxDatagramBytes(),
-				AllowList.of(settings.getAllowedCidrs()), metrics, peers);
+				AllowList.of(settings.getAllowedCidrs()), DatagramRate.of(name, settings, metrics), metrics, peers);
 		if (settings.getBindAddress() != null) {
 			receiver.setLocalAddress(settings.getBindAddress());
 		}

@@ -84,6 +84,33 @@ class GatewayPropertiesValidatorTests {
 	}
 
 	@Test
+	void perClientLimitsThatCannotApplyAreRejectedNamingTheKey() {
+		GatewayProperties properties = new GatewayProperties();
+		ListenerProperties udp = listener(Protocol.UDP, 7000);
+		udp.setMaxConnectionsPerClient(2);
+		udp.setClientMessageRate(100);
+		properties.getListeners().put("u", udp);
+		ListenerProperties tcp = listener(Protocol.TCP, 7000);
+		tcp.setClientMessageBurst(50);
+		properties.getListeners().put("t", tcp);
+		ListenerProperties fine = listener(Protocol.TCP, 7001);
+		fine.setMaxConnectionsPerClient(2);
+		fine.setClientMessageRate(100);
+		fine.setClientMessageBurst(500);
+		properties.getListeners().put("f", fine);
+
+		assertThat(validate(properties).getFieldErrors())
+			.extracting(FieldError::getField, FieldError::getCode, FieldError::getDefaultMessage)
+			.containsExactly(
+					tuple("listeners[u].max-connections-per-client", "gateway.max-connections-per-client.udp",
+							"gateway.listeners.u.max-connections-per-client: UDP has no connections; use "
+									+ "client-message-rate to limit a client of this udp listener"),
+					tuple("listeners[t].client-message-burst", "gateway.client-message-burst",
+							"gateway.listeners.t.client-message-burst is the bucket of client-message-rate, which is 0 "
+									+ "(no limit); set the rate too"));
+	}
+
+	@Test
 	void disabledListenersAndThoseTheFieldConstraintsRejectAreNotCheckedAgain() {
 		GatewayProperties properties = new GatewayProperties();
 		properties.getListeners().put("a", listener(Protocol.TCP, 7000));

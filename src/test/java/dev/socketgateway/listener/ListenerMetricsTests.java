@@ -13,6 +13,7 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ListenerMetricsTests {
 
@@ -32,6 +33,22 @@ class ListenerMetricsTests {
 		}
 		// A random 1 in 16 of 16,000 is 1,000 on average, give or take 31: the bounds are six of those away.
 		assertThat(registry.get("gateway.transform").timer().count()).isBetween(800L, 1_200L);
+	}
+
+	@Test
+	void theRejectionReasonsAndRateLimitedCountersAreThereBeforeAnythingHappens() {
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		ListenerMetrics metrics = new ListenerMetrics(registry, "tcp", "tcp", () -> 0);
+		assertThat(registry.get("gateway.connections.rejected").counters())
+			.extracting((counter) -> counter.getId().getTag("reason"))
+			.containsExactlyInAnyOrder("max-connections", "not-allowed", "per-client-limit", "per-client-limit-dry-run");
+		assertThat(registry.get("gateway.rate-limited").counters())
+			.extracting((counter) -> counter.getId().getTag("dry-run"), (counter) -> counter.count())
+			.containsExactlyInAnyOrder(tuple("false", 0.0), tuple("true", 0.0));
+		metrics.rateLimited(3, false);
+		metrics.rateLimited(2, true);
+		assertThat(registry.get("gateway.rate-limited").tag("dry-run", "false").counter().count()).isEqualTo(3);
+		assertThat(registry.get("gateway.rate-limited").tag("dry-run", "true").counter().count()).isEqualTo(2);
 	}
 
 }

@@ -37,7 +37,7 @@ class CertificateRotationTests {
 	private final WriteFlusher flusher = new WriteFlusher("secure");
 
 	private final TcpListenerContext listener = new TcpListenerContext("secure", settings(), FIRST, this.flusher,
-			this.meters, null);
+			this.meters, null, null);
 
 	private final CertificateRotation rotation = CertificateRotation.register(this.bundles, this.listener);
 

@@ -11,6 +11,7 @@ import static dev.socketgateway.GatewayClients.ascii;
 import static dev.socketgateway.GatewayClients.concat;
 import static dev.socketgateway.GatewayClients.readExactly;
 import static dev.socketgateway.GatewayClients.send;
+import static dev.socketgateway.GatewayClients.tcp;
 import static dev.socketgateway.GatewayClients.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class FramedClients {
 
 	private FramedClients() {
+	}
+
+	/**
+	 * Whether a new connection to a line-framed listener is served, for a test waiting for a closed connection to
+	 * free its place.
+	 * @return false while new connections are still refused with the busy message, or reset before it was read
+	 */
+	static boolean servedAgain(int port, String busyMessage) throws IOException {
+		try (Socket next = tcp(port)) {
+			send(next, ascii("let me in\n"));
+			String answer = text(next.getInputStream().readNBytes(10));
+			if (answer.equals("LET ME IN\n")) {
+				return true;
+			}
+			assertThat(busyMessage + "\r\n").as("refused while the closed connection is still counted").startsWith(answer);
+			return false;
+		}
+		catch (SocketException ex) {
+			return false; // refused and reset before the busy message was read
+		}
 	}
 
 	/** Sends {@code text} framed the listener's way and asserts the reply is its upper case, framed the same way. */

@@ -50,7 +50,7 @@ class IdleReaperTests {
 
 	private Duration period(ListenerProperties settings) {
 		return IdleReaper.period(new TcpListenerContext("reaped", settings, (settings.getSsl() != null) ? BUNDLE : null,
-				this.flusher, new SimpleMeterRegistry(), null));
+				this.flusher, new SimpleMeterRegistry(), null, null));
 	}
 
 	/** @param handshakeTimeout null for a plain listener */

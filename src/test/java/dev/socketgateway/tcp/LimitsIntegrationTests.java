@@ -2,7 +2,6 @@ package dev.socketgateway.tcp;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ import static dev.socketgateway.GatewayClients.text;
 import static dev.socketgateway.tcp.FramedClients.assertClosedByServer;
 import static dev.socketgateway.tcp.FramedClients.readUntilClosed;
 import static dev.socketgateway.tcp.FramedClients.roundTrip;
+import static dev.socketgateway.tcp.FramedClients.servedAgain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -252,22 +252,9 @@ class LimitsIntegrationTests {
 			roundTrip(second, Framing.LINE_CRLF, "second again");
 
 			first.close();
-			AtomicInteger attempts = new AtomicInteger();
-			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-				attempts.incrementAndGet();
-				try (Socket next = connect("capped")) {
-					sendTolerantly(next, ascii("let me in\n"));
-					String answer = text(next.getInputStream().readNBytes(10));
-					if (answer.equals("LET ME IN\n")) {
-						return true;
-					}
-					assertThat(answer).as("refused while the closed connection is still counted").startsWith("busy");
-					return false;
-				}
-				catch (SocketException ex) {
-					return false; // refused and reset before the busy message was read
-				}
-			});
+			int port = this.registry.listener("capped").port();
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+				.until(() -> servedAgain(port, "busy, try later"));
 			roundTrip(second, Framing.LINE_CRLF, "second still");
 		}
 	}

@@ -145,7 +145,7 @@ class OutboundBufferTests {
 	private TcpListenerContext listener() {
 		ListenerProperties settings = new ListenerProperties();
 		settings.setMaxPendingWriteBytes(LIMIT);
-		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters, null);
+		return new TcpListenerContext("outbound", settings, null, this.flusher, this.meters, null, null);
 	}
 
 	private double writeFailures() {
