@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The session log over real sockets: one line per finished connection on listeners with session-log on, refused
  * ones included, with the client, the TLS details, the duration, the bytes and messages each way as the client
- * counted them, and the reason it closed; each reason the code has today is provoked here (shutdown is in
+ * counted them, and the reason it closed; every reason is provoked here (shutdown is in
  * {@link SessionLogProcessIntegrationTests}). The packaged {@code tcp} listener has it off, and logs nothing.
  */
 @GatewayTest
@@ -62,6 +62,12 @@ import static org.awaitility.Awaitility.await;
 		"gateway.listeners.s-busy.protocol=tcp", "gateway.listeners.s-busy.port=0",
 		"gateway.listeners.s-busy.max-connections=1", "gateway.listeners.s-busy.busy-message=busy",
 		"gateway.listeners.s-busy.session-log=true",
+		"gateway.listeners.s-client.protocol=tcp", "gateway.listeners.s-client.port=0",
+		"gateway.listeners.s-client.max-connections-per-client=1", "gateway.listeners.s-client.busy-message=busy",
+		"gateway.listeners.s-client.session-log=true",
+		"gateway.listeners.s-drain.protocol=tcp", "gateway.listeners.s-drain.port=0",
+		"gateway.listeners.s-drain.framing=line", "gateway.listeners.s-drain.drain-message=bye for now",
+		"gateway.listeners.s-drain.drain-window=100ms", "gateway.listeners.s-drain.session-log=true",
 		"gateway.listeners.s-proxy.protocol=tcp", "gateway.listeners.s-proxy.port=0",
 		"gateway.listeners.s-proxy.proxy-protocol=required", "gateway.listeners.s-proxy.proxy-trusted-cidrs=127.0.0.0/8",
 		"gateway.listeners.s-proxy.allowed-cidrs=192.0.2.0/24", "gateway.listeners.s-proxy.session-log=true",
@@ -264,6 +270,32 @@ class SessionLogIntegrationTests {
 			assertThat(exchange(first, "first")).isEqualTo("FIRST");
 			Map<String, Object> line = closedByServer("s-busy", new byte[0], "busy".length());
 			assertThat(line).containsEntry("reason", "max-connections");
+		}
+	}
+
+	@Test
+	void aConnectionOverMaxConnectionsPerClientIsRefusedWithPerClientLimit() throws IOException {
+		try (Socket first = tcp(port("s-client"))) {
+			assertThat(exchange(first, "first")).isEqualTo("FIRST");
+			Map<String, Object> line = closedByServer("s-client", new byte[0], "busy".length());
+			assertThat(line).containsEntry("reason", "per-client-limit").containsEntry("messagesReceived", 0L);
+		}
+	}
+
+	@Test
+	void aConnectionOfADrainedListenerEndsWithDrainedAfterItsRepliesAndTheDrainMessage() throws IOException {
+		try (Socket client = tcp(port("s-drain"))) {
+			assertThat(exchange(client, "one\n")).isEqualTo("ONE\n");
+			this.registry.listener("s-drain").drain();
+			try {
+				assertThat(new String(readUntilClosed(client), UTF_8)).isEqualTo("bye for now\n");
+				assertThat(this.lines.awaitLine("s-drain", client.getLocalPort())).containsEntry("reason", "drained")
+					.containsEntry("messagesReceived", 1L)
+					.containsEntry("messagesSent", 1L);
+			}
+			finally {
+				this.registry.listener("s-drain").resume();
+			}
 		}
 	}
 
