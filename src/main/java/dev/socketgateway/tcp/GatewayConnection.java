@@ -23,7 +23,8 @@ import org.springframework.messaging.MessageHeaders;
  * ({@link ProxyPhase}) while one is expected, then TLS ({@link TlsLayer}) on a TLS listener, then the frame
  * codec ({@link dev.socketgateway.tcp.framing.FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send} into the
  * write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
- * connection; the client and the counts are kept in {@link ConnectionStats}.
+ * connection; the client and the counts are kept in {@link ConnectionStats}. On a listener with per-client limits
+ * a {@link ClientSlotHolder} holds the connection's place among its client's and paces its reads.
  *
  * <p>Spring Integration's own {@link TcpNioConnection} copies every read into a pipe and decodes it on a
  * second thread. On end of input it closes the connection at once, while that second thread may still
@@ -86,14 +87,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	/** The banner, while it waits for the PROXY header or the TLS handshake. */
 	private volatile byte[] banner;
 
-	/** Whether client-message-rate paces this connection's reads; decided once, so others pay nothing per read. */
-	private final boolean paced;
-
-	/** Its place among its client's connections, while per-client limits hold one (after the PROXY header). */
-	private volatile ClientSlot client;
-
-	/** Set on close, so that a place taken while the connection closes is given back. */
-	private volatile boolean closing;
+	/** Its part in the per-client limits; null on a listener without them, so that its reads pay nothing. */
+	private final ClientSlotHolder clientSlot;
 
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
 			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
@@ -108,7 +103,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.outbound = new OutboundBuffer(channel, context, this.stats, this);
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
-		this.paced = !refused && context.clientLimits() != null && context.clientLimits().paced();
+		this.clientSlot = (!refused && context.clientLimits() != null)
+				? new ClientSlotHolder(this, context.clientLimits()) : null;
 		this.tls = (!refused && context.tls() != null)
 				? new TlsLayer(context, this.stats, this.readLock, this.outbound, this.codec, this.dispatcher,
 						this::sendBanner)
@@ -146,35 +142,19 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			if (this.inputEnded) {
 				return false;
 			}
-			return this.paced ? readPaced() : read(TcpListenerContext.READ_BUFFER_BYTES);
+			ClientSlotHolder slot = this.clientSlot;
+			return (slot != null && slot.paced()) ? slot.read() : read(TcpListenerContext.READ_BUFFER_BYTES);
 		}
 		finally {
 			this.readLock.unlock();
 		}
 	}
 
-	/** A read under client-message-rate: sized to the client's tokens, which its messages then take. */
-	private boolean readPaced() {
-		// Until a PROXY header names the client there are no tokens to go by: reads are kept to a v1 header's
-		// size, so that few messages ride in with the header before the client's bucket is known.
-		ClientSlot slot = this.client;
-		int limit = (slot != null) ? slot.readLimit(TcpListenerContext.READ_BUFFER_BYTES)
-				: ProxyHeaderReader.MAX_V1_BYTES;
-		if (limit == 0) {
-			slot.pause(this);
-			return false;
-		}
-		long bytes = this.stats.bytesReceived();
-		long messages = this.stats.messagesReceived();
-		boolean read = read(limit);
-		slot = this.client;
-		if (slot != null) {
-			slot.afterRead(this, this.stats.bytesReceived() - bytes, this.stats.messagesReceived() - messages);
-		}
-		return read;
-	}
-
-	private boolean read(int limit) {
+	/**
+	 * Reads at most {@code limit} bytes and answers them; called with the read lock held, while input has not ended.
+	 * @return true if any bytes (or the end of input) were read
+	 */
+	boolean read(int limit) {
 		ByteBuffer buffer = this.context.readBuffer().limit(limit);
 		int read;
 		try {
@@ -264,16 +244,9 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	 */
 	private boolean proxyAdmitted() {
 		this.proxy = null;
-		ClientLimits limits = this.context.clientLimits();
-		if (limits != null) {
-			ClientSlot slot = limits.admit(this.stats.clientAddress(), peer());
-			if (slot == null) {
-				// Refused once the PROXY header named the client; counted and logged by ClientLimits.admit.
-				GatewayConnectionSupport.tellAndShutDown(this.context, this, this.channel, this.context.busyMessage());
-				proxyEnded(CloseReason.PER_CLIENT_LIMIT);
-				return false;
-			}
-			holdClient(slot);
+		if (this.clientSlot != null && !this.clientSlot.admit()) {
+			proxyEnded(CloseReason.PER_CLIENT_LIMIT);
+			return false;
 		}
 		if (this.tls == null) {
 			sendBanner();
@@ -281,12 +254,9 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		return true;
 	}
 
-	/** Holds the connection's place among its client's connections until it closes. */
+	/** Holds the connection's place among its client's connections, taken at its accept, until it closes. */
 	void holdClient(ClientSlot slot) {
-		this.client = slot;
-		if (this.closing) {
-			slot.release(); // closed meanwhile, perhaps before it saw the slot
-		}
+		this.clientSlot.hold(slot);
 	}
 
 	/** The PROXY header phase ended without a client to serve. */
@@ -473,10 +443,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			this.context.metrics().closed();
 			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.stats.id());
 		}
-		this.closing = true;
-		ClientSlot slot = this.client;
-		if (slot != null) {
-			slot.release();
+		if (this.clientSlot != null) {
+			this.clientSlot.release();
 		}
 		super.close();
 		SessionLog sessions = this.context.sessionLog();
