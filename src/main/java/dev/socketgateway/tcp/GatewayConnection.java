@@ -24,7 +24,9 @@ import org.springframework.messaging.MessageHeaders;
  * codec ({@link dev.socketgateway.tcp.framing.FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send} into the
  * write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
  * connection; the client and the counts are kept in {@link ConnectionStats}. On a listener with per-client limits
- * a {@link ClientSlotHolder} holds the connection's place among its client's and paces its reads.
+ * a {@link ClientSlotHolder} holds the connection's place among its client's and paces its reads. The reaper
+ * ({@link IdleReaper}) and a listener's drain ({@link ConnectionDrainer}) decide the closes that do not come from
+ * reading.
  *
  * <p>Spring Integration's own {@link TcpNioConnection} copies every read into a pipe and decodes it on a
  * second thread. On end of input it closes the connection at once, while that second thread may still
@@ -33,20 +35,14 @@ import org.springframework.messaging.MessageHeaders;
  * reading thread, so by the time end of input is seen every reply has been written or queued, and the
  * connection closes only after the queue is flushed.
  *
- * <p>Threads: the read lock keeps the event loop, the shutdown drain and the reaper (ending a PROXY header
- * wait) from reading at once, so reads never overlap, replies keep request order, and what only reading
- * touches needs no other guard. The write lock, the {@link OutboundBuffer}'s, orders writes from the
+ * <p>Threads: the read lock keeps the event loop, the shutdown drain, a listener's drain and the reaper (ending
+ * a PROXY header wait) from reading at once, so reads never overlap, replies keep request order, and what only
+ * reading touches needs no other guard. The write lock, the {@link OutboundBuffer}'s, orders writes from the
  * reader, the flusher thread and TLS. Neither is contended per message: the reader writes its own replies.
  */
 final class GatewayConnection extends TcpNioConnection implements OutboundBuffer.Owner {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayConnection.class);
-
-	/**
-	 * Reads a drain makes before it closes a connection: what the client sent before the drain reached it, 1 MiB
-	 * in 64 KiB reads, rather than chase a client that keeps sending.
-	 */
-	private static final int MAX_DRAIN_READS = 16;
 
 	private final SocketChannel channel;
 
@@ -151,6 +147,15 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	}
 
 	/**
+	 * Reads a whole read buffer, whatever client-message-rate would allow, unless input has ended; called with the
+	 * read lock held, by a drain.
+	 * @return true if any bytes (or the end of input) were read
+	 */
+	boolean readUnpaced() {
+		return !this.inputEnded && read(TcpListenerContext.READ_BUFFER_BYTES);
+	}
+
+	/**
 	 * Reads at most {@code limit} bytes and answers them; called with the read lock held, while input has not ended.
 	 * @return true if any bytes (or the end of input) were read
 	 */
@@ -218,25 +223,6 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		closeAfterReplies(CloseReason.CLIENT_CLOSED); // the client half-closed; it may still be reading
 	}
 
-	/** Called by the reaper; see {@link ProxyPhase#endWaitIfOverdue}. */
-	boolean endProxyHeaderWaitIfOverdue(long now) {
-		ProxyPhase phase = this.proxy;
-		return phase != null && phase.endWaitIfOverdue(now);
-	}
-
-	/**
-	 * Called by the reaper; see {@link TlsLayer#handshakeOverdue}. While a PROXY header is awaited, its own
-	 * timeout applies instead.
-	 * @return true if the connection was closed
-	 */
-	boolean endTlsHandshakeIfOverdue(long now) {
-		if (this.tls == null || this.proxy != null || !this.tls.handshakeOverdue(now)) {
-			return false;
-		}
-		close(CloseReason.TLS_HANDSHAKE);
-		return true;
-	}
-
 	/**
 	 * The PROXY header phase admitted the client, which per-client limits now count; a TLS connection's banner
 	 * waits for the handshake.
@@ -271,8 +257,13 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		byte[] greeting = this.banner;
 		if (greeting != null) {
 			this.banner = null;
-			this.context.metrics().sentUnsolicited(write(this.codec.encode(greeting)));
+			sendUnsolicited(greeting);
 		}
+	}
+
+	/** Sends a message of the gateway's own, such as the banner or the drain message, in the connection's framing. */
+	void sendUnsolicited(byte[] message) {
+		this.context.metrics().sentUnsolicited(write(this.codec.encode(message)));
 	}
 
 	private void dispatch(byte[] frame) {
@@ -361,38 +352,16 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	}
 
 	/**
-	 * Closes this connection for a draining listener: what the client has sent so far is read and answered, the
-	 * drain message follows the replies, and the connection closes once they are written. Called by the
-	 * listener's {@link ConnectionDrainer}; the read lock keeps the event loop from reading meanwhile.
-	 * @param message the framed drain message's payload, or null for none
+	 * Stops reading for good, for a close the client did not ask for (a drain); called with the read lock held.
+	 * @return false if the connection is ending already, after its own replies: its input ended, it quit, or it
+	 * closed
 	 */
-	void drain(byte[] message) {
-		this.readLock.lock();
-		try {
-			// Answers what has arrived, one read buffer at a time, whatever client-message-rate would allow.
-			int reads = 0;
-			while (reads++ < MAX_DRAIN_READS && !this.inputEnded && read(TcpListenerContext.READ_BUFFER_BYTES)) {
-				continue;
-			}
-			if (this.inputEnded || this.quitting || !isOpen()) {
-				return; // closing already, after its own replies
-			}
-			this.inputEnded = true;
-			if (this.proxy != null) {
-				close(CloseReason.DRAINED); // still owes its PROXY header: nothing was answered, nothing to say
-				return;
-			}
-			if (message != null && (this.tls == null || this.tls.handshakeDone())) {
-				this.context.metrics().sentUnsolicited(write(this.codec.encode(message)));
-			}
-			closeAfterReplies(CloseReason.DRAINED);
+	boolean endInput() {
+		if (this.inputEnded || this.quitting || !isOpen()) {
+			return false;
 		}
-		catch (WriteFailedException gone) {
-			// the client stopped reading or went away; the connection is closed
-		}
-		finally {
-			this.readLock.unlock();
-		}
+		this.inputEnded = true;
+		return true;
 	}
 
 	/**
@@ -468,6 +437,18 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	SocketChannel channel() {
 		return this.channel;
+	}
+
+	ReentrantLock readLock() {
+		return this.readLock;
+	}
+
+	ProxyPhase proxyPhase() {
+		return this.proxy;
+	}
+
+	TlsLayer tls() {
+		return this.tls;
 	}
 
 	GatewayServerConnectionFactory factory() {
