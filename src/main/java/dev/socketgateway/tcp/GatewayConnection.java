@@ -166,9 +166,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			read = this.channel.read(buffer);
 		}
 		catch (IOException ex) {
-			logger.debug("Listener '{}' peer {}: read failed, closing: {}", this.context.name(), peer(), ex.toString());
-			this.context.metrics().error("reset");
-			close(CloseReason.RESET);
+			this.context.failures().reset(this, ex);
 			return false;
 		}
 		if (read == 0) {
@@ -206,7 +204,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			}
 		}
 		catch (RuntimeException ex) {
-			fail(ex);
+			this.context.failures().fail(this, ex);
 		}
 		return true;
 	}
@@ -263,7 +261,12 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	/** Sends a message of the gateway's own, such as the banner or the drain message, in the connection's framing. */
 	void sendUnsolicited(byte[] message) {
-		this.context.metrics().sentUnsolicited(write(this.codec.encode(message)));
+		sendUnsolicited(this.codec.encode(message));
+	}
+
+	/** Sends bytes of the gateway's own, framed already. */
+	void sendUnsolicited(ByteBuffer framed) {
+		this.context.metrics().sentUnsolicited(write(framed));
 	}
 
 	private void dispatch(byte[] frame) {
@@ -280,35 +283,6 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			listener.onMessage(message);
 		}
 		this.quitting = this.context.isQuit(frame);
-	}
-
-	/**
-	 * Bad input or a failed reply: reported, then this connection alone is closed, after the replies to its
-	 * earlier, valid messages are written.
-	 */
-	private void fail(RuntimeException ex) {
-		ReadFailures.Outcome outcome = this.context.failures().report(ex, peer());
-		this.stats.closing(outcome.reason()); // before the notice, whose write may fail
-		if (outcome == ReadFailures.Outcome.CLOSED) {
-			close();
-		}
-		else if (outcome != ReadFailures.Outcome.TOO_LARGE || sendTooLargeReply()) {
-			closeAfterReplies(outcome.reason());
-		}
-	}
-
-	/** @return false if the connection closed while the client was told its frame was too large */
-	private boolean sendTooLargeReply() {
-		ByteBuffer notice = this.codec.tooLargeReply();
-		try {
-			if (notice != null) {
-				this.context.metrics().sentUnsolicited(write(notice));
-			}
-			return true;
-		}
-		catch (WriteFailedException gone) {
-			return false;
-		}
 	}
 
 	@Override
@@ -437,6 +411,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	SocketChannel channel() {
 		return this.channel;
+	}
+
+	FrameCodec codec() {
+		return this.codec;
 	}
 
 	ReentrantLock readLock() {
