@@ -138,8 +138,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			if (this.inputEnded) {
 				return false;
 			}
-			ClientSlotHolder slot = this.clientSlot;
-			return (slot != null && slot.paced()) ? slot.read() : read(TcpListenerContext.READ_BUFFER_BYTES);
+			ClientSlotHolder holder = this.clientSlot;
+			return (holder != null && holder.paced()) ? holder.read() : read(TcpListenerContext.READ_BUFFER_BYTES);
 		}
 		finally {
 			this.readLock.unlock();
