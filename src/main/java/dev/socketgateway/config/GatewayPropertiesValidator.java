@@ -116,7 +116,7 @@ final class GatewayPropertiesValidator implements Validator {
 	}
 
 	private static void validateSsl(String name, ListenerProperties listener, Errors errors) {
-		ListenerProperties.Ssl ssl = listener.getSsl();
+		ListenerSslProperties ssl = listener.getSsl();
 		if (ssl == null) {
 			return;
 		}

@@ -12,11 +12,13 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * One TCP or UDP listener. As a map value it gets no entries in the main configuration metadata, so the processor
- * writes its keys, described by the field Javadoc, to {@code META-INF/spring/configuration-metadata/}: the
- * {@code gateway.listeners.*} entries of {@code additional-spring-configuration-metadata.json} are tested against it.
+ * One TCP or UDP listener, its {@code ssl.*} keys in {@link ListenerSslProperties}. As a map value it gets no entries
+ * in the main configuration metadata, so the processor writes its keys, described by the field Javadoc, to
+ * {@code META-INF/spring/configuration-metadata/}: the {@code gateway.listeners.*} entries of
+ * {@code additional-spring-configuration-metadata.json} are tested against it.
  */
 @ConfigurationPropertiesSource
 public class ListenerProperties {
@@ -179,7 +181,8 @@ public class ListenerProperties {
 	 * TLS for a TCP listener; unset serves plain TCP.
 	 */
 	@Valid
-	private Ssl ssl;
+	@NestedConfigurationProperty
+	private ListenerSslProperties ssl;
 
 	/**
 	 * PROXY protocol (v1 text or v2 binary, as HAProxy, nginx, Envoy and cloud load balancers send it)
@@ -421,11 +424,11 @@ public class ListenerProperties {
 		this.maxDatagramBytes = maxDatagramBytes;
 	}
 
-	public Ssl getSsl() {
+	public ListenerSslProperties getSsl() {
 		return this.ssl;
 	}
 
-	public void setSsl(Ssl ssl) {
+	public void setSsl(ListenerSslProperties ssl) {
 		this.ssl = ssl;
 	}
 
@@ -459,55 +462,6 @@ public class ListenerProperties {
 
 	public void setSessionLog(boolean sessionLog) {
 		this.sessionLog = sessionLog;
-	}
-
-	/** TLS settings of a TCP listener. */
-	public static class Ssl {
-
-		/**
-		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.pem.<name> or spring.ssl.bundle.jks.<name>)
-		 * holding the server key and certificate, and the certificates trusted for client authentication.
-		 * Its ciphers and enabled-protocols options apply when set.
-		 */
-		private String bundle;
-
-		/**
-		 * Whether clients authenticate with a certificate: none, want (asked for, optional) or need.
-		 */
-		@NotNull
-		private ClientAuth clientAuth = ClientAuth.NONE;
-
-		/**
-		 * How long a new connection has to complete its TLS handshake, counted from its accept; one that has
-		 * not (a client that says nothing, or stops halfway) is closed. Must be positive.
-		 */
-		@NotNull
-		private Duration handshakeTimeout = Duration.ofSeconds(10);
-
-		public String getBundle() {
-			return this.bundle;
-		}
-
-		public void setBundle(String bundle) {
-			this.bundle = (bundle == null || bundle.isBlank()) ? null : bundle.trim();
-		}
-
-		public ClientAuth getClientAuth() {
-			return this.clientAuth;
-		}
-
-		public void setClientAuth(ClientAuth clientAuth) {
-			this.clientAuth = clientAuth;
-		}
-
-		public Duration getHandshakeTimeout() {
-			return this.handshakeTimeout;
-		}
-
-		public void setHandshakeTimeout(Duration handshakeTimeout) {
-			this.handshakeTimeout = handshakeTimeout;
-		}
-
 	}
 
 }

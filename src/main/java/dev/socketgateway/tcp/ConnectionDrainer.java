@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.springframework.scheduling.TaskScheduler;
 
@@ -11,9 +12,16 @@ import org.springframework.scheduling.TaskScheduler;
  * Closes the open connections of a draining TCP listener one after another over its {@code drain-window}, so that
  * their clients do not all reconnect at once: of the n connections open when the drain starts, the i-th (oldest
  * first) is drained at i/n of the window. One task on the scheduler walks the list, whatever its length; it ends
- * when the list is done, or when the listener resumes, pauses or stops.
+ * when the list is done, or when the listener resumes, pauses or stops. Draining a connection reads and answers
+ * what its client has sent, sends the drain message after the replies, and closes it once they are written.
  */
 final class ConnectionDrainer implements Runnable {
+
+	/**
+	 * Reads a drain makes before it closes a connection: what the client sent before the drain reached it, 1 MiB
+	 * in 64 KiB reads, rather than chase a client that keeps sending.
+	 */
+	private static final int MAX_DRAIN_READS = 16;
 
 	/** The shortest and longest step between two passes over the list. */
 	private static final Duration MIN_STEP = Duration.ofMillis(10);
@@ -65,10 +73,47 @@ final class ConnectionDrainer implements Runnable {
 		long elapsed = System.nanoTime() - this.start;
 		int count = this.connections.size();
 		while (this.next < count && !this.cancelled && dueNanos(this.next, count) <= elapsed) {
-			this.connections.get(this.next++).drain(this.context.drainMessage());
+			drain(this.connections.get(this.next++));
 		}
 		if (this.next >= count) {
 			cancel();
+		}
+	}
+
+	/**
+	 * Closes one connection, with reason drained: what the client has sent so far is read and answered, the drain
+	 * message follows the replies, and the connection closes once they are written. The connection's read lock
+	 * keeps its event loop from reading meanwhile.
+	 */
+	private void drain(GatewayConnection connection) {
+		ReentrantLock readLock = connection.readLock();
+		readLock.lock();
+		try {
+			// Answers what has arrived, one read buffer at a time, whatever client-message-rate would allow.
+			int reads = 0;
+			while (reads++ < MAX_DRAIN_READS && connection.readUnpaced()) {
+				continue;
+			}
+			if (!connection.endInput()) {
+				return; // closing already, after its own replies
+			}
+			if (connection.proxyPhase() != null) {
+				// still owes its PROXY header: nothing was answered, nothing to say
+				connection.close(CloseReason.DRAINED);
+				return;
+			}
+			byte[] message = this.context.drainMessage();
+			TlsLayer tls = connection.tls();
+			if (message != null && (tls == null || tls.handshakeDone())) {
+				connection.sendUnsolicited(message);
+			}
+			connection.closeAfterReplies(CloseReason.DRAINED);
+		}
+		catch (WriteFailedException gone) {
+			// the client stopped reading or went away; the connection is closed
+		}
+		finally {
+			readLock.unlock();
 		}
 	}
 

@@ -23,7 +23,10 @@ import org.springframework.messaging.MessageHeaders;
  * ({@link ProxyPhase}) while one is expected, then TLS ({@link TlsLayer}) on a TLS listener, then the frame
  * codec ({@link dev.socketgateway.tcp.framing.FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send} into the
  * write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
- * connection; the client and the counts are kept in {@link ConnectionStats}.
+ * connection; the client and the counts are kept in {@link ConnectionStats}. On a listener with per-client limits
+ * a {@link ClientSlotHolder} holds the connection's place among its client's and paces its reads. The reaper
+ * ({@link IdleReaper}) and a listener's drain ({@link ConnectionDrainer}) decide the closes that do not come from
+ * reading.
  *
  * <p>Spring Integration's own {@link TcpNioConnection} copies every read into a pipe and decodes it on a
  * second thread. On end of input it closes the connection at once, while that second thread may still
@@ -32,20 +35,14 @@ import org.springframework.messaging.MessageHeaders;
  * reading thread, so by the time end of input is seen every reply has been written or queued, and the
  * connection closes only after the queue is flushed.
  *
- * <p>Threads: the read lock keeps the event loop, the shutdown drain and the reaper (ending a PROXY header
- * wait) from reading at once, so reads never overlap, replies keep request order, and what only reading
- * touches needs no other guard. The write lock, the {@link OutboundBuffer}'s, orders writes from the
+ * <p>Threads: the read lock keeps the event loop, the shutdown drain, a listener's drain and the reaper (ending
+ * a PROXY header wait) from reading at once, so reads never overlap, replies keep request order, and what only
+ * reading touches needs no other guard. The write lock, the {@link OutboundBuffer}'s, orders writes from the
  * reader, the flusher thread and TLS. Neither is contended per message: the reader writes its own replies.
  */
 final class GatewayConnection extends TcpNioConnection implements OutboundBuffer.Owner {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayConnection.class);
-
-	/**
-	 * Reads a drain makes before it closes a connection: what the client sent before the drain reached it, 1 MiB
-	 * in 64 KiB reads, rather than chase a client that keeps sending.
-	 */
-	private static final int MAX_DRAIN_READS = 16;
 
 	private final SocketChannel channel;
 
@@ -86,14 +83,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	/** The banner, while it waits for the PROXY header or the TLS handshake. */
 	private volatile byte[] banner;
 
-	/** Whether client-message-rate paces this connection's reads; decided once, so others pay nothing per read. */
-	private final boolean paced;
-
-	/** Its place among its client's connections, while per-client limits hold one (after the PROXY header). */
-	private volatile ClientSlot client;
-
-	/** Set on close, so that a place taken while the connection closes is given back. */
-	private volatile boolean closing;
+	/** Its part in the per-client limits; null on a listener without them, so that its reads pay nothing. */
+	private final ClientSlotHolder clientSlot;
 
 	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
 			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
@@ -108,7 +99,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.outbound = new OutboundBuffer(channel, context, this.stats, this);
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
-		this.paced = !refused && context.clientLimits() != null && context.clientLimits().paced();
+		this.clientSlot = (!refused && context.clientLimits() != null)
+				? new ClientSlotHolder(this, context.clientLimits()) : null;
 		this.tls = (!refused && context.tls() != null)
 				? new TlsLayer(context, this.stats, this.readLock, this.outbound, this.codec, this.dispatcher,
 						this::sendBanner)
@@ -146,44 +138,35 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			if (this.inputEnded) {
 				return false;
 			}
-			return this.paced ? readPaced() : read(TcpListenerContext.READ_BUFFER_BYTES);
+			ClientSlotHolder holder = this.clientSlot;
+			return (holder != null && holder.paced()) ? holder.read() : read(TcpListenerContext.READ_BUFFER_BYTES);
 		}
 		finally {
 			this.readLock.unlock();
 		}
 	}
 
-	/** A read under client-message-rate: sized to the client's tokens, which its messages then take. */
-	private boolean readPaced() {
-		// Until a PROXY header names the client there are no tokens to go by: reads are kept to a v1 header's
-		// size, so that few messages ride in with the header before the client's bucket is known.
-		ClientSlot slot = this.client;
-		int limit = (slot != null) ? slot.readLimit(TcpListenerContext.READ_BUFFER_BYTES)
-				: ProxyHeaderReader.MAX_V1_BYTES;
-		if (limit == 0) {
-			slot.pause(this);
-			return false;
-		}
-		long bytes = this.stats.bytesReceived();
-		long messages = this.stats.messagesReceived();
-		boolean read = read(limit);
-		slot = this.client;
-		if (slot != null) {
-			slot.afterRead(this, this.stats.bytesReceived() - bytes, this.stats.messagesReceived() - messages);
-		}
-		return read;
+	/**
+	 * Reads a whole read buffer, whatever client-message-rate would allow, unless input has ended; called with the
+	 * read lock held, by a drain.
+	 * @return true if any bytes (or the end of input) were read
+	 */
+	boolean readUnpaced() {
+		return !this.inputEnded && read(TcpListenerContext.READ_BUFFER_BYTES);
 	}
 
-	private boolean read(int limit) {
+	/**
+	 * Reads at most {@code limit} bytes and answers them; called with the read lock held, while input has not ended.
+	 * @return true if any bytes (or the end of input) were read
+	 */
+	boolean read(int limit) {
 		ByteBuffer buffer = this.context.readBuffer().limit(limit);
 		int read;
 		try {
 			read = this.channel.read(buffer);
 		}
 		catch (IOException ex) {
-			logger.debug("Listener '{}' peer {}: read failed, closing: {}", this.context.name(), peer(), ex.toString());
-			this.context.metrics().error("reset");
-			close(CloseReason.RESET);
+			this.context.failures().reset(this, ex);
 			return false;
 		}
 		if (read == 0) {
@@ -221,7 +204,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			}
 		}
 		catch (RuntimeException ex) {
-			fail(ex);
+			this.context.failures().fail(this, ex);
 		}
 		return true;
 	}
@@ -238,25 +221,6 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		closeAfterReplies(CloseReason.CLIENT_CLOSED); // the client half-closed; it may still be reading
 	}
 
-	/** Called by the reaper; see {@link ProxyPhase#endWaitIfOverdue}. */
-	boolean endProxyHeaderWaitIfOverdue(long now) {
-		ProxyPhase phase = this.proxy;
-		return phase != null && phase.endWaitIfOverdue(now);
-	}
-
-	/**
-	 * Called by the reaper; see {@link TlsLayer#handshakeOverdue}. While a PROXY header is awaited, its own
-	 * timeout applies instead.
-	 * @return true if the connection was closed
-	 */
-	boolean endTlsHandshakeIfOverdue(long now) {
-		if (this.tls == null || this.proxy != null || !this.tls.handshakeOverdue(now)) {
-			return false;
-		}
-		close(CloseReason.TLS_HANDSHAKE);
-		return true;
-	}
-
 	/**
 	 * The PROXY header phase admitted the client, which per-client limits now count; a TLS connection's banner
 	 * waits for the handshake.
@@ -264,16 +228,9 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	 */
 	private boolean proxyAdmitted() {
 		this.proxy = null;
-		ClientLimits limits = this.context.clientLimits();
-		if (limits != null) {
-			ClientSlot slot = limits.admit(this.stats.clientAddress(), peer());
-			if (slot == null) {
-				// Refused once the PROXY header named the client; counted and logged by ClientLimits.admit.
-				GatewayConnectionSupport.tellAndShutDown(this.context, this, this.channel, this.context.busyMessage());
-				proxyEnded(CloseReason.PER_CLIENT_LIMIT);
-				return false;
-			}
-			holdClient(slot);
+		if (this.clientSlot != null && !this.clientSlot.admit()) {
+			proxyEnded(CloseReason.PER_CLIENT_LIMIT);
+			return false;
 		}
 		if (this.tls == null) {
 			sendBanner();
@@ -281,12 +238,9 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		return true;
 	}
 
-	/** Holds the connection's place among its client's connections until it closes. */
+	/** Holds the connection's place among its client's connections, taken at its accept, until it closes. */
 	void holdClient(ClientSlot slot) {
-		this.client = slot;
-		if (this.closing) {
-			slot.release(); // closed meanwhile, perhaps before it saw the slot
-		}
+		this.clientSlot.hold(slot);
 	}
 
 	/** The PROXY header phase ended without a client to serve. */
@@ -301,8 +255,18 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		byte[] greeting = this.banner;
 		if (greeting != null) {
 			this.banner = null;
-			this.context.metrics().sentUnsolicited(write(this.codec.encode(greeting)));
+			sendUnsolicited(greeting);
 		}
+	}
+
+	/** Sends a message of the gateway's own, such as the banner or the drain message, in the connection's framing. */
+	void sendUnsolicited(byte[] message) {
+		sendUnsolicited(this.codec.encode(message));
+	}
+
+	/** Sends bytes of the gateway's own, framed already. */
+	void sendUnsolicited(ByteBuffer framed) {
+		this.context.metrics().sentUnsolicited(write(framed));
 	}
 
 	private void dispatch(byte[] frame) {
@@ -319,35 +283,6 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			listener.onMessage(message);
 		}
 		this.quitting = this.context.isQuit(frame);
-	}
-
-	/**
-	 * Bad input or a failed reply: reported, then this connection alone is closed, after the replies to its
-	 * earlier, valid messages are written.
-	 */
-	private void fail(RuntimeException ex) {
-		ReadFailures.Outcome outcome = this.context.failures().report(ex, peer());
-		this.stats.closing(outcome.reason()); // before the notice, whose write may fail
-		if (outcome == ReadFailures.Outcome.CLOSED) {
-			close();
-		}
-		else if (outcome != ReadFailures.Outcome.TOO_LARGE || sendTooLargeReply()) {
-			closeAfterReplies(outcome.reason());
-		}
-	}
-
-	/** @return false if the connection closed while the client was told its frame was too large */
-	private boolean sendTooLargeReply() {
-		ByteBuffer notice = this.codec.tooLargeReply();
-		try {
-			if (notice != null) {
-				this.context.metrics().sentUnsolicited(write(notice));
-			}
-			return true;
-		}
-		catch (WriteFailedException gone) {
-			return false;
-		}
 	}
 
 	@Override
@@ -391,38 +326,16 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	}
 
 	/**
-	 * Closes this connection for a draining listener: what the client has sent so far is read and answered, the
-	 * drain message follows the replies, and the connection closes once they are written. Called by the
-	 * listener's {@link ConnectionDrainer}; the read lock keeps the event loop from reading meanwhile.
-	 * @param message the framed drain message's payload, or null for none
+	 * Stops reading for good, for a close the client did not ask for (a drain); called with the read lock held.
+	 * @return false if the connection is ending already, after its own replies: its input ended, it quit, or it
+	 * closed
 	 */
-	void drain(byte[] message) {
-		this.readLock.lock();
-		try {
-			// Answers what has arrived, one read buffer at a time, whatever client-message-rate would allow.
-			int reads = 0;
-			while (reads++ < MAX_DRAIN_READS && !this.inputEnded && read(TcpListenerContext.READ_BUFFER_BYTES)) {
-				continue;
-			}
-			if (this.inputEnded || this.quitting || !isOpen()) {
-				return; // closing already, after its own replies
-			}
-			this.inputEnded = true;
-			if (this.proxy != null) {
-				close(CloseReason.DRAINED); // still owes its PROXY header: nothing was answered, nothing to say
-				return;
-			}
-			if (message != null && (this.tls == null || this.tls.handshakeDone())) {
-				this.context.metrics().sentUnsolicited(write(this.codec.encode(message)));
-			}
-			closeAfterReplies(CloseReason.DRAINED);
+	boolean endInput() {
+		if (this.inputEnded || this.quitting || !isOpen()) {
+			return false;
 		}
-		catch (WriteFailedException gone) {
-			// the client stopped reading or went away; the connection is closed
-		}
-		finally {
-			this.readLock.unlock();
-		}
+		this.inputEnded = true;
+		return true;
 	}
 
 	/**
@@ -473,10 +386,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			this.context.metrics().closed();
 			logger.debug("Listener '{}' peer {}: connection {} closed", this.context.name(), peer(), this.stats.id());
 		}
-		this.closing = true;
-		ClientSlot slot = this.client;
-		if (slot != null) {
-			slot.release();
+		if (this.clientSlot != null) {
+			this.clientSlot.release();
 		}
 		super.close();
 		SessionLog sessions = this.context.sessionLog();
@@ -500,6 +411,22 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	SocketChannel channel() {
 		return this.channel;
+	}
+
+	FrameCodec codec() {
+		return this.codec;
+	}
+
+	ReentrantLock readLock() {
+		return this.readLock;
+	}
+
+	ProxyPhase proxyPhase() {
+		return this.proxy;
+	}
+
+	TlsLayer tls() {
+		return this.tls;
 	}
 
 	GatewayServerConnectionFactory factory() {

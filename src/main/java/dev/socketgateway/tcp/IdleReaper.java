@@ -60,8 +60,8 @@ final class IdleReaper implements Runnable {
 			limits.sweep();
 		}
 		for (GatewayConnection connection : this.context.connections().open()) {
-			if (connection.outbound().closeIfOverdue(now) || connection.endProxyHeaderWaitIfOverdue(now)
-					|| connection.endTlsHandshakeIfOverdue(now)) {
+			if (connection.outbound().closeIfOverdue(now) || endProxyHeaderWaitIfOverdue(connection, now)
+					|| endTlsHandshakeIfOverdue(connection, now)) {
 				continue;
 			}
 			if (now - connection.stats().lastActivity() > this.idleMillis) {
@@ -71,6 +71,25 @@ final class IdleReaper implements Runnable {
 				connection.close(CloseReason.IDLE_TIMEOUT);
 			}
 		}
+	}
+
+	/** See {@link ProxyPhase#endWaitIfOverdue}. */
+	private static boolean endProxyHeaderWaitIfOverdue(GatewayConnection connection, long now) {
+		ProxyPhase phase = connection.proxyPhase();
+		return phase != null && phase.endWaitIfOverdue(now);
+	}
+
+	/**
+	 * See {@link TlsLayer#handshakeOverdue}. While a PROXY header is awaited, its own timeout applies instead.
+	 * @return true if the connection was closed
+	 */
+	private static boolean endTlsHandshakeIfOverdue(GatewayConnection connection, long now) {
+		TlsLayer tls = connection.tls();
+		if (tls == null || connection.proxyPhase() != null || !tls.handshakeOverdue(now)) {
+			return false;
+		}
+		connection.close(CloseReason.TLS_HANDSHAKE);
+		return true;
 	}
 
 }

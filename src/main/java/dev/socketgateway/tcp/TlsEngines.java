@@ -6,7 +6,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
 import dev.socketgateway.config.ClientAuth;
-import dev.socketgateway.config.ListenerProperties;
+import dev.socketgateway.config.ListenerSslProperties;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
@@ -37,7 +37,7 @@ final class TlsEngines {
 	 * @throws IllegalStateException naming the bundle key if the bundle's key material, ciphers or protocols
 	 * cannot be used
 	 */
-	TlsEngines(String name, ListenerProperties.Ssl ssl, SslBundle bundle) {
+	TlsEngines(String name, ListenerSslProperties ssl, SslBundle bundle) {
 		this.name = name;
 		this.bundleName = ssl.getBundle();
 		this.clientAuth = ssl.getClientAuth();

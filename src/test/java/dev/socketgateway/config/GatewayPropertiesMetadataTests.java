@@ -58,21 +58,27 @@ class GatewayPropertiesMetadataTests {
 		Map<String, JsonNode> entries = entries(this.metadata.get("properties"), PREFIX);
 		Map<String, JsonNode> source = entries(this.listenerSource.get("properties"), "");
 		assertThat(entries.keySet()).containsExactlyInAnyOrderElementsOf(source.keySet());
-		source.forEach((key, expected) -> {
-			assertThat(entries.get(key).path("description").asString()).as(PREFIX + key)
-				.isEqualTo(expected.path("description").asString());
-			assertThat(entries.get(key).path("type").asString()).as(PREFIX + key)
-				.isEqualTo(expected.path("type").asString());
-		});
-		assertThat(entries(this.metadata.get("groups"), PREFIX).keySet())
-			.containsExactlyInAnyOrderElementsOf(entries(this.listenerSource.get("groups"), "").keySet());
+		source.forEach((key, expected) -> assertSame(entries.get(key), expected, PREFIX + key, "description", "type",
+				"sourceType"));
+		Map<String, JsonNode> groups = entries(this.metadata.get("groups"), PREFIX);
+		Map<String, JsonNode> sourceGroups = entries(this.listenerSource.get("groups"), "");
+		assertThat(groups.keySet()).containsExactlyInAnyOrderElementsOf(sourceGroups.keySet());
+		sourceGroups.forEach((key, expected) -> assertSame(groups.get(key), expected, PREFIX + key, "type",
+				"sourceType", "sourceMethod"));
+	}
+
+	/** The entry's fields are the processor's: an IDE goes to the class and method they name. */
+	private static void assertSame(JsonNode entry, JsonNode expected, String name, String... fields) {
+		for (String field : fields) {
+			assertThat(entry.path(field).asString()).as(name + " " + field).isEqualTo(expected.path(field).asString());
+		}
 	}
 
 	@Test
 	void defaultsAreTheValuesOfAFreshListener() {
 		Map<String, JsonNode> entries = entries(this.metadata.get("properties"), PREFIX);
 		BeanWrapperImpl listener = new BeanWrapperImpl(new ListenerProperties());
-		BeanWrapperImpl ssl = new BeanWrapperImpl(new ListenerProperties.Ssl());
+		BeanWrapperImpl ssl = new BeanWrapperImpl(new ListenerSslProperties());
 		listenerKeys().forEach((key, field) -> {
 			Object fresh = (key.startsWith("ssl.") ? ssl : listener).getPropertyValue(field.getName());
 			assertThat(entries).as(PREFIX + key).containsKey(key);
@@ -120,8 +126,8 @@ class GatewayPropertiesMetadataTests {
 	private static Map<String, Field> listenerKeys() {
 		Map<String, Field> keys = new LinkedHashMap<>();
 		for (Field field : instanceFields(ListenerProperties.class)) {
-			if (field.getType() == ListenerProperties.Ssl.class) {
-				for (Field sslField : instanceFields(ListenerProperties.Ssl.class)) {
+			if (field.getType() == ListenerSslProperties.class) {
+				for (Field sslField : instanceFields(ListenerSslProperties.class)) {
 					keys.put(DataObjectPropertyName.toDashedForm(field.getName()) + "."
 							+ DataObjectPropertyName.toDashedForm(sslField.getName()), sslField);
 				}

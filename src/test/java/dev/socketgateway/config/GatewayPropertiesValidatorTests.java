@@ -37,14 +37,14 @@ class GatewayPropertiesValidatorTests {
 		properties.getListeners().put("a", listener(Protocol.TCP, 7000));
 		properties.getListeners().put("b", listener(Protocol.TCP, 7000));
 		ListenerProperties udp = listener(Protocol.UDP, 7001);
-		udp.setSsl(new ListenerProperties.Ssl());
+		udp.setSsl(new ListenerSslProperties());
 		udp.getSsl().setBundle("server");
 		udp.setProxyProtocol(ProxyProtocol.OPTIONAL);
 		udp.setSessionLog(true);
 		properties.getListeners().put("u", udp);
 		ListenerProperties tcp = listener(Protocol.TCP, 7002);
 		tcp.setAllowedCidrs(List.of("10.0.0.0/40"));
-		tcp.setSsl(new ListenerProperties.Ssl());
+		tcp.setSsl(new ListenerSslProperties());
 		tcp.setProxyProtocol(ProxyProtocol.REQUIRED);
 		tcp.setProxyTrustedCidrs(List.of("balancer.local"));
 		tcp.setProxyHeaderTimeout(Duration.ZERO);
@@ -127,7 +127,7 @@ class GatewayPropertiesValidatorTests {
 	void onlyTheGatewayPropertiesObjectIsOffered() {
 		assertThat(this.validator.supports(GatewayProperties.class)).isTrue();
 		assertThat(this.validator.supports(ListenerProperties.class)).isFalse();
-		assertThat(this.validator.supports(ListenerProperties.Ssl.class)).isFalse();
+		assertThat(this.validator.supports(ListenerSslProperties.class)).isFalse();
 		assertThat(this.validator.supports(IntegrationProperties.class)).isFalse();
 	}
 

@@ -1,6 +1,7 @@
 package dev.socketgateway.tcp;
 
 import dev.socketgateway.config.ListenerProperties;
+import dev.socketgateway.config.ListenerSslProperties;
 import dev.socketgateway.config.Protocol;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -105,7 +106,7 @@ class CertificateRotationTests {
 		ListenerProperties settings = new ListenerProperties();
 		settings.setProtocol(Protocol.TCP);
 		settings.setPort(0);
-		ListenerProperties.Ssl ssl = new ListenerProperties.Ssl();
+		ListenerSslProperties ssl = new ListenerSslProperties();
 		ssl.setBundle("gateway");
 		settings.setSsl(ssl);
 		return settings;

@@ -3,6 +3,7 @@ package dev.socketgateway.tcp;
 import java.time.Duration;
 
 import dev.socketgateway.config.ListenerProperties;
+import dev.socketgateway.config.ListenerSslProperties;
 import dev.socketgateway.config.Protocol;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,7 @@ class IdleReaperTests {
 
 	@Test
 	void theDefaultHandshakeTimeoutKeepsTheScanAtOnceASecond() {
-		assertThat(period(settings(new ListenerProperties.Ssl().getHandshakeTimeout()))).isEqualTo(Duration.ofSeconds(1));
+		assertThat(period(settings(new ListenerSslProperties().getHandshakeTimeout()))).isEqualTo(Duration.ofSeconds(1));
 	}
 
 	@Test
@@ -59,7 +60,7 @@ class IdleReaperTests {
 		settings.setProtocol(Protocol.TCP);
 		settings.setPort(0);
 		if (handshakeTimeout != null) {
-			ListenerProperties.Ssl ssl = new ListenerProperties.Ssl();
+			ListenerSslProperties ssl = new ListenerSslProperties();
 			ssl.setBundle("test");
 			ssl.setHandshakeTimeout(handshakeTimeout);
 			settings.setSsl(ssl);
