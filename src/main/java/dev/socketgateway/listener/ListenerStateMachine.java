@@ -50,6 +50,8 @@ public final class ListenerStateMachine {
 		ListenerState before = this.state;
 		Assert.state(before != ListenerState.STOPPED, () -> "Listener '" + this.name + "' has stopped");
 		if (before != target) {
+			// Counted before the change, which may already close some (a drain closes its first at once).
+			int open = this.openConnections.getAsInt();
 			try {
 				change.run();
 			}
@@ -59,7 +61,7 @@ public final class ListenerStateMachine {
 				throw ex;
 			}
 			this.state = target;
-			log(before, target);
+			log(before, target, open);
 		}
 		return before;
 	}
@@ -72,14 +74,14 @@ public final class ListenerStateMachine {
 		ListenerState before = this.state;
 		if (before != ListenerState.STOPPED) {
 			this.state = ListenerState.STOPPED;
-			log(before, ListenerState.STOPPED);
+			log(before, ListenerState.STOPPED, this.openConnections.getAsInt());
 		}
 		return before;
 	}
 
-	private void log(ListenerState before, ListenerState after) {
+	private void log(ListenerState before, ListenerState after, int open) {
 		logger.info("Listener '{}' ({}): {} -> {}, {} open connections", this.name, this.protocol, before, after,
-				this.openConnections.getAsInt());
+				open);
 	}
 
 }
