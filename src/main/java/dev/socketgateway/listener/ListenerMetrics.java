@@ -23,7 +23,7 @@ import org.springframework.messaging.support.GenericMessage;
  */
 public final class ListenerMetrics {
 
-	/** The reasons of {@code gateway.errors} on TCP listeners; see the README's metrics table. */
+	/** The reasons of {@code gateway.errors} on TCP listeners; see docs/monitoring.md. */
 	static final String[] TCP_ERRORS = { "frame-too-large", "malformed", "idle-timeout", "write-failed", "reset",
 			"tls-handshake", "tls-reload", "proxy-header" };
 
