@@ -1,6 +1,7 @@
 package dev.socketgateway;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
@@ -214,6 +216,13 @@ public final class GatewayClients {
 		finally {
 			// Deregistration completes on the selector's close, so the mode can be restored now.
 			channel.configureBlocking(blocking);
+		}
+	}
+
+	/** Closes every one of {@code sockets}, TCP or UDP, as a test's {@code finally} does with its clients. */
+	public static void closeAll(List<? extends Closeable> sockets) throws IOException {
+		for (Closeable socket : sockets) {
+			socket.close();
 		}
 	}
 

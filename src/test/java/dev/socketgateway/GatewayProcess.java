@@ -3,11 +3,15 @@ package dev.socketgateway;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The service as an operator runs it: a separate JVM on the test class path, configured through environment
@@ -52,6 +56,17 @@ public final class GatewayProcess implements AutoCloseable {
 	public OptionalInt httpPort() {
 		Matcher matcher = HTTP_PORT.matcher(this.output.text());
 		return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+	}
+
+	/**
+	 * Waits until the web server and each of {@code listeners} have logged their ports.
+	 * @throws AssertionError with everything the process printed, if it exits first or takes longer than
+	 * {@code timeout}
+	 */
+	public void awaitStarted(Duration timeout, String... listeners) {
+		await().atMost(timeout)
+			.until(() -> httpPort().isPresent() && listening().keySet().containsAll(List.of(listeners)) || !isAlive());
+		assertThat(isAlive()).as(this::output).isTrue();
 	}
 
 	/** Everything the process printed so far, standard error included. */

@@ -39,8 +39,8 @@ class GatewayProcessIntegrationTests {
 
 	@Test
 	void environmentVariablesConfigureTheServiceAndSigtermDrainsAndExitsZero() throws Exception {
-		int tcpPort = freeTcpPort();
-		int udpPort = freeUdpPort();
+		int tcpPort = FreePorts.tcp();
+		int udpPort = FreePorts.udp();
 		this.process = GatewayProcess.start(Map.of("GATEWAY_LISTENERS_TCP_PORT", String.valueOf(tcpPort),
 				"GATEWAY_LISTENERS_UDP_PORT", String.valueOf(udpPort)));
 		await().atMost(Duration.ofSeconds(60))
@@ -72,10 +72,7 @@ class GatewayProcessIntegrationTests {
 		this.process = GatewayProcess.start(Map.of("GATEWAY_SHUTDOWNDELAY", SHUTDOWN_DELAY.toSeconds() + "s",
 				"GATEWAY_LISTENERS_TCP_PORT", "0", "GATEWAY_LISTENERS_TCP_BINDADDRESS", "127.0.0.1",
 				"GATEWAY_LISTENERS_UDP_ENABLED", "false", "SERVER_ADDRESS", "127.0.0.1"));
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> this.process.listening().containsKey("tcp") && this.process.httpPort().isPresent()
-					|| !this.process.isAlive());
-		assertThat(this.process.isAlive()).as(this.process::output).isTrue();
+		this.process.awaitStarted(Duration.ofSeconds(60), "tcp");
 		int port = this.process.listening().get("tcp");
 		ObservabilityClients actuator = new ObservabilityClients(this.process.httpPort().getAsInt());
 		assertThat(readiness(actuator)).isEqualTo(200);
@@ -124,18 +121,6 @@ class GatewayProcessIntegrationTests {
 		}
 		catch (IllegalStateException ex) {
 			return -1;
-		}
-	}
-
-	private static int freeTcpPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static int freeUdpPort() throws IOException {
-		try (DatagramSocket socket = new DatagramSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
@@ -69,6 +71,13 @@ public final class ObservabilityClients {
 			}
 		}
 		throw new AssertionError("No COUNT or VALUE measurement in " + meter);
+	}
+
+	/** The connections {@code /actuator/connections/<listener>} lists, one JSON object each. */
+	public List<JsonNode> connections(String listener) {
+		List<JsonNode> connections = new ArrayList<>();
+		json("/actuator/connections/" + listener).path("connections").forEach(connections::add);
+		return connections;
 	}
 
 	private HttpRequest.Builder request(String path) {

@@ -2,8 +2,6 @@ package dev.socketgateway.haproxy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -19,17 +17,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
+import dev.socketgateway.ConfigTemplate;
+import dev.socketgateway.InstalledProgram;
 import dev.socketgateway.ProcessOutput;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * HAProxy as an operator runs it, in the foreground ({@code haproxy -db}) on the configuration in
@@ -43,10 +38,12 @@ final class Haproxy implements AutoCloseable {
 
 	static final String TEMPLATE = "/haproxy/haproxy.cfg";
 
-	private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z0-9-]+)}}");
-
-	private static final List<Path> SYSTEM_LOCATIONS = List.of(Path.of("/usr/sbin/haproxy"),
-			Path.of("/usr/local/sbin/haproxy"));
+	/**
+	 * The HAProxy binary: the one {@value #BINARY_PROPERTY} names if that is set, else the first on the PATH,
+	 * else Debian's {@code /usr/sbin/haproxy} (not on a normal user's PATH).
+	 */
+	static final InstalledProgram PROGRAM = new InstalledProgram("haproxy", BINARY_PROPERTY,
+			List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy")));
 
 	private final Process process;
 
@@ -78,51 +75,7 @@ final class Haproxy implements AutoCloseable {
 	 * @throws IllegalArgumentException if a placeholder has no value
 	 */
 	static String config(Map<String, String> values) {
-		Matcher placeholders = PLACEHOLDER.matcher(template());
-		StringBuilder config = new StringBuilder();
-		while (placeholders.find()) {
-			String value = values.get(placeholders.group(1));
-			if (value == null) {
-				throw new IllegalArgumentException("No value for " + placeholders.group() + " in " + TEMPLATE);
-			}
-			placeholders.appendReplacement(config, Matcher.quoteReplacement(value));
-		}
-		return placeholders.appendTail(config).toString();
-	}
-
-	private static String template() {
-		try (InputStream in = Haproxy.class.getResourceAsStream(TEMPLATE)) {
-			if (in == null) {
-				throw new IllegalStateException(TEMPLATE + " is not on the test class path");
-			}
-			return new String(in.readAllBytes(), UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/**
-	 * The HAProxy binary: the one {@value #BINARY_PROPERTY} names if that is set, else the first on the PATH,
-	 * else Debian's {@code /usr/sbin/haproxy} (not on a normal user's PATH).
-	 */
-	static Optional<Path> binary() {
-		String named = System.getProperty(BINARY_PROPERTY, "");
-		if (!named.isBlank()) {
-			return Optional.of(Path.of(named)).filter(Files::isExecutable);
-		}
-		String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-		return Stream.concat(Arrays.stream(path.split(java.io.File.pathSeparator))
-			.filter((directory) -> !directory.isEmpty())
-			.map((directory) -> Path.of(directory, "haproxy")), SYSTEM_LOCATIONS.stream())
-			.filter(Files::isExecutable)
-			.findFirst();
-	}
-
-	/** Where {@link #binary()} looked, for the message that says it found nothing. */
-	static String searched() {
-		String named = System.getProperty(BINARY_PROPERTY, "");
-		return named.isBlank() ? "the PATH, " + SYSTEM_LOCATIONS : BINARY_PROPERTY + "=" + named;
+		return ConfigTemplate.fill(TEMPLATE, values);
 	}
 
 	/** The backend's servers as {@code show stat} reports them, in configuration order. */

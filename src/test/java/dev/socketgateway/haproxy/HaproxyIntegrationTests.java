@@ -2,7 +2,6 @@ package dev.socketgateway.haproxy;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.socketgateway.FreePorts;
 import dev.socketgateway.GatewayProcess;
 import dev.socketgateway.actuate.ObservabilityClients;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
+import static dev.socketgateway.GatewayClients.closeAll;
 import static dev.socketgateway.GatewayClients.exchange;
 import static dev.socketgateway.GatewayClients.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,17 +97,17 @@ class HaproxyIntegrationTests {
 
 	/** Disables the class, saying so on the console, when HAProxy is missing and not required. */
 	static boolean haproxyInstalledOrRequired() {
-		if (Haproxy.binary().isPresent() || REQUIRED) {
+		if (Haproxy.PROGRAM.binary().isPresent() || REQUIRED) {
 			return true;
 		}
-		logger.warn("WARNING: HaproxyIntegrationTests SKIPPED: {} (looked in {})", NOT_INSTALLED, Haproxy.searched());
+		logger.warn("WARNING: HaproxyIntegrationTests SKIPPED: {} (looked in {})", NOT_INSTALLED, Haproxy.PROGRAM.searched());
 		return false;
 	}
 
 	@BeforeAll
 	static void startTwoGatewaysBehindHaproxy() throws Exception {
-		Path binary = Haproxy.binary()
-			.orElseGet(() -> fail(NOT_INSTALLED + " (looked in " + Haproxy.searched()
+		Path binary = Haproxy.PROGRAM.binary()
+			.orElseGet(() -> fail(NOT_INSTALLED + " (looked in " + Haproxy.PROGRAM.searched()
 					+ "); it.haproxy.required=true makes that a failure"));
 		for (int i = 0; i < 2; i++) {
 			processes.add(GatewayProcess.start(Map.of(
@@ -123,17 +124,14 @@ class HaproxyIntegrationTests {
 		}
 		Map<String, String> addresses = new LinkedHashMap<>();
 		for (GatewayProcess process : processes) {
-			await().atMost(STARTUP)
-				.until(() -> process.httpPort().isPresent() && process.listening().containsKey("tcp")
-						|| !process.isAlive());
-			assertThat(process.isAlive()).as(process::output).isTrue();
+			process.awaitStarted(STARTUP, "tcp");
 			Gateway gateway = new Gateway("gateway" + (gateways.size() + 1), process, process.listening().get("tcp"),
 					process.httpPort().getAsInt());
 			gateways.add(gateway);
 			addresses.put(gateway.name(), "127.0.0.1:" + gateway.tcpPort());
 			addresses.put(gateway.name() + "-http-port", String.valueOf(gateway.httpPort()));
 		}
-		frontendPort = freePort();
+		frontendPort = FreePorts.tcp();
 		addresses.put("frontend", "127.0.0.1:" + frontendPort);
 		haproxy = Haproxy.start(binary, directory, addresses);
 		await().atMost(Duration.ofSeconds(30))
@@ -186,8 +184,8 @@ class HaproxyIntegrationTests {
 				clientPorts.add(client.getLocalPort());
 			}
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-				List<JsonNode> gateway1 = connections(gateways.get(0));
-				List<JsonNode> gateway2 = connections(gateways.get(1));
+				List<JsonNode> gateway1 = gateways.get(0).actuator().connections("tcp");
+				List<JsonNode> gateway2 = gateways.get(1).actuator().connections("tcp");
 				assertThat(gateway1).as("gateway1's connections").isNotEmpty();
 				assertThat(gateway2).as("gateway2's connections").isNotEmpty();
 				Set<Integer> seen = new HashSet<>();
@@ -285,28 +283,10 @@ class HaproxyIntegrationTests {
 				gateways.get(1).metric("gateway.messages.received") };
 	}
 
-	private static List<JsonNode> connections(Gateway gateway) {
-		List<JsonNode> connections = new ArrayList<>();
-		gateway.actuator().json("/actuator/connections/tcp").path("connections").forEach(connections::add);
-		return connections;
-	}
-
 	private static List<JsonNode> concat(List<JsonNode> first, List<JsonNode> second) {
 		List<JsonNode> all = new ArrayList<>(first);
 		all.addAll(second);
 		return all;
-	}
-
-	private static void closeAll(List<Socket> sockets) throws IOException {
-		for (Socket socket : sockets) {
-			socket.close();
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	/** One gateway process, on the ports it logged. */
