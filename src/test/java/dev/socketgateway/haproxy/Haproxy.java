@@ -13,7 +13,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.socketgateway.ProcessOutput;
+import dev.socketgateway.ForegroundServer;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -36,7 +35,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * {@code src/test/resources/haproxy/haproxy.cfg}, asked through its stats socket how it sees its servers.
  * Everything it prints is kept for failure messages.
  */
-final class Haproxy implements AutoCloseable {
+final class Haproxy extends ForegroundServer {
 
 	/** Names an HAProxy binary to use instead of the one on the PATH, or a missing one to try the skip. */
 	static final String BINARY_PROPERTY = "it.haproxy.binary";
@@ -48,17 +47,11 @@ final class Haproxy implements AutoCloseable {
 	private static final List<Path> SYSTEM_LOCATIONS = List.of(Path.of("/usr/sbin/haproxy"),
 			Path.of("/usr/local/sbin/haproxy"));
 
-	private final Process process;
-
 	private final Path statsSocket;
 
-	private final ProcessOutput output;
-
 	private Haproxy(Path binary, Path config, Path statsSocket) throws IOException {
+		super(new ProcessBuilder(binary.toString(), "-db", "-f", config.toString()), "haproxy");
 		this.statsSocket = statsSocket;
-		ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString());
-		this.output = ProcessOutput.of(builder, "haproxy");
-		this.process = builder.start();
 	}
 
 	/**
@@ -185,24 +178,6 @@ final class Haproxy implements AutoCloseable {
 	/** Whether the stats socket exists yet: HAProxy creates it once its configuration is loaded. */
 	boolean isListening() {
 		return Files.exists(this.statsSocket);
-	}
-
-	boolean isAlive() {
-		return this.process.isAlive();
-	}
-
-	/** Everything HAProxy printed so far: its warnings, alerts and connection log. */
-	String output() {
-		return this.output.text();
-	}
-
-	/** Stops HAProxy with SIGTERM, which in the foreground ends it at once, and kills it if it lingers. */
-	@Override
-	public void close() throws InterruptedException {
-		this.process.destroy();
-		if (!this.process.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
-			this.process.destroyForcibly();
-		}
 	}
 
 	/**
