@@ -1,11 +1,13 @@
 package dev.socketgateway.listener;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.socketgateway.config.Protocol;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +48,17 @@ public final class ListenerMetrics {
 	 */
 	static final int TRANSFORM_SAMPLING = 16;
 
+	/**
+	 * The bucket bounds of {@code gateway.transform}, a decade apart: enough for {@code histogram_quantile} to place
+	 * a p99 against an alert threshold (upper-casing a short message takes about a microsecond; 10 ms is slow), at
+	 * eight {@code _bucket} series per listener, where Micrometer's default percentile histogram publishes dozens.
+	 */
+	static final Duration[] TRANSFORM_BUCKETS = { Duration.ofNanos(1_000), Duration.ofNanos(10_000),
+			Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100),
+			Duration.ofSeconds(1) };
+
+	static final String UP = "gateway.listener.up";
+
 	private final MeterRegistry registry;
 
 	private final Tags tags;
@@ -70,6 +83,9 @@ public final class ListenerMetrics {
 
 	private final Counter rateLimitedDryRun;
 
+	/** {@code gateway.connections.max}, once {@link #track} has registered it; TCP only. */
+	private volatile Gauge maxConnections;
+
 	/** A handful of fixed reasons per listener, so this stays small. */
 	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -91,6 +107,7 @@ public final class ListenerMetrics {
 		this.transform = Timer.builder("gateway.transform")
 			.tags(this.tags)
 			.description("Time to transform one message (upper-case it, by default), timed on a random 1 in " + TRANSFORM_SAMPLING + " messages")
+			.serviceLevelObjectives(TRANSFORM_BUCKETS)
 			.register(registry);
 		this.rateLimited = rateLimitedCounter(false);
 		this.rateLimitedDryRun = rateLimitedCounter(true);
@@ -175,11 +192,47 @@ public final class ListenerMetrics {
 	}
 
 	/**
-	 * Unregisters the gauge, which reads the stopped listener's state. Counters stay: a listener started
-	 * again under the same name goes on counting where it left off, as Prometheus expects.
+	 * Registers the gauges that read the listener itself rather than count its traffic, once it exists:
+	 * {@code gateway.listener.up}, 1 while it is running and listening, 0 when paused, draining, failed or stopped;
+	 * and on TCP {@code gateway.connections.max}, its {@code max-connections}. UDP has no connections to limit, so
+	 * it has no {@code max} series, and a saturation ratio matches TCP listeners only. Both are read when scraped.
+	 */
+	public void track(GatewayListener listener) {
+		// A stopped listener's gauge stays, reading 0; one started again under the same name (a restarted
+		// context) takes its place, where registering would hand back the gauge of the stopped one.
+		Gauge stopped = this.registry.find(UP).tags(this.tags).gauge();
+		if (stopped != null) {
+			this.registry.remove(stopped);
+		}
+		Gauge.builder(UP, listener, (tracked) -> isUp(tracked) ? 1 : 0)
+			.tags(this.tags)
+			.description("1 while the listener accepts connections (TCP) or answers datagrams (UDP); "
+					+ "0 when paused, draining, failed or stopped")
+			.strongReference(true)
+			.register(this.registry);
+		if (listener.protocol() == Protocol.TCP) {
+			this.maxConnections = Gauge.builder("gateway.connections.max", listener.settings()::getMaxConnections)
+				.tags(this.tags)
+				.description("The listener's max-connections: open TCP connections at most")
+				.register(this.registry);
+		}
+	}
+
+	private static boolean isUp(GatewayListener listener) {
+		return listener.state() == ListenerState.RUNNING && listener.isListening();
+	}
+
+	/**
+	 * Unregisters the gauges that read the stopped listener's connections. Counters stay: a listener started
+	 * again under the same name goes on counting where it left off, as Prometheus expects; and so does
+	 * {@code gateway.listener.up}, which reads 0 now.
 	 */
 	public void close() {
 		this.registry.remove(this.active);
+		Gauge max = this.maxConnections;
+		if (max != null) {
+			this.registry.remove(max);
+		}
 	}
 
 	/**

@@ -133,11 +133,14 @@ class TcpListenerFactory implements ListenerFactory {
 			throw ex;
 		}
 		ScheduledFuture<?> reaper = IdleReaper.schedule(this.scheduler, context);
-		return new TcpGatewayListener(name, settings, describe, servers, context, this.scheduler, () -> {
-			stop(rotation);
-			reaper.cancel(false);
-			servers.forEach((server) -> this.binding.remove(server.factory()));
-		});
+		TcpGatewayListener listener = new TcpGatewayListener(name, settings, describe, servers, context,
+				this.scheduler, () -> {
+					stop(rotation);
+					reaper.cancel(false);
+					servers.forEach((server) -> this.binding.remove(server.factory()));
+				});
+		context.metrics().track(listener);
+		return listener;
 	}
 
 	private static void stop(CertificateRotation rotation) {

@@ -71,7 +71,10 @@ class UdpListenerFactory implements ListenerFactory {
 				.get();
 		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();
 		FlowMetrics.withoutIntegrationTimers(this.applicationContext, "gateway." + name + ".");
-		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration, peers, metrics);
+		UdpGatewayListener listener = new UdpGatewayListener(name, settings, receiver, receiveThread, registration,
+				peers, metrics);
+		metrics.track(listener);
+		return listener;
 	}
 
 	/** Binds on the caller's thread, so that a busy port fails startup instead of a background thread. */

@@ -29,7 +29,8 @@ class ActuatorExposureIntegrationTests extends ActuatorTestSupport {
 			"gateway_connections_closed_total", "gateway_connections_rejected_total", "gateway_messages_received_total",
 			"gateway_messages_sent_total", "gateway_bytes_received_total", "gateway_bytes_sent_total",
 			"gateway_errors_total", "gateway_transform_seconds_count", "gateway_transform_seconds_sum",
-			"gateway_transform_seconds_max");
+			"gateway_transform_seconds_max", "gateway_transform_seconds_bucket", "gateway_listener_up",
+			"gateway_connections_max");
 
 	@Test
 	void prometheusServesEveryGatewayMeterWithListenerAndProtocolLabels() {
@@ -42,7 +43,7 @@ class ActuatorExposureIntegrationTests extends ActuatorTestSupport {
 			assertThat(tcpSample(scrape, series)).as("%s{listener=\"tcp\",protocol=\"tcp\"} in%n%s", series, scrape)
 				.isNotNull();
 		}
-		assertThat(scrape).contains("# TYPE gateway_transform_seconds summary");
+		assertThat(scrape).contains("# TYPE gateway_transform_seconds histogram");
 	}
 
 	@Test

@@ -11,7 +11,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.socketgateway.ConfigTemplate;
+import dev.socketgateway.ForegroundServer;
 import dev.socketgateway.InstalledProgram;
-import dev.socketgateway.ProcessOutput;
 
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -31,7 +30,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
  * {@code src/test/resources/haproxy/haproxy.cfg}, asked through its stats socket how it sees its servers.
  * Everything it prints is kept for failure messages.
  */
-final class Haproxy implements AutoCloseable {
+final class Haproxy extends ForegroundServer {
 
 	/** Names an HAProxy binary to use instead of the one on the PATH, or a missing one to try the skip. */
 	static final String BINARY_PROPERTY = "it.haproxy.binary";
@@ -45,17 +44,11 @@ final class Haproxy implements AutoCloseable {
 	static final InstalledProgram PROGRAM = new InstalledProgram("haproxy", BINARY_PROPERTY,
 			List.of(Path.of("/usr/sbin/haproxy"), Path.of("/usr/local/sbin/haproxy")));
 
-	private final Process process;
-
 	private final Path statsSocket;
 
-	private final ProcessOutput output;
-
 	private Haproxy(Path binary, Path config, Path statsSocket) throws IOException {
+		super(new ProcessBuilder(binary.toString(), "-db", "-f", config.toString()), "haproxy");
 		this.statsSocket = statsSocket;
-		ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-db", "-f", config.toString());
-		this.output = ProcessOutput.of(builder, "haproxy");
-		this.process = builder.start();
 	}
 
 	/**
@@ -138,24 +131,6 @@ final class Haproxy implements AutoCloseable {
 	/** Whether the stats socket exists yet: HAProxy creates it once its configuration is loaded. */
 	boolean isListening() {
 		return Files.exists(this.statsSocket);
-	}
-
-	boolean isAlive() {
-		return this.process.isAlive();
-	}
-
-	/** Everything HAProxy printed so far: its warnings, alerts and connection log. */
-	String output() {
-		return this.output.text();
-	}
-
-	/** Stops HAProxy with SIGTERM, which in the foreground ends it at once, and kills it if it lingers. */
-	@Override
-	public void close() throws InterruptedException {
-		this.process.destroy();
-		if (!this.process.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
-			this.process.destroyForcibly();
-		}
 	}
 
 	/**

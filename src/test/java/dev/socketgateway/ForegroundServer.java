@@ -1,0 +1,45 @@
+package dev.socketgateway;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server from the operating system's packages that a test runs in the foreground, as an operator's service
+ * manager would (HAProxy, Prometheus): everything it prints is kept for failure messages, and closing it stops it
+ * with SIGTERM.
+ */
+public abstract class ForegroundServer implements AutoCloseable {
+
+	/** How long the server has to exit after SIGTERM before it is killed. */
+	private static final Duration GRACE = Duration.ofSeconds(10);
+
+	private final Process process;
+
+	private final ProcessOutput output;
+
+	/** Starts the server; {@code name} names the file its output goes to. */
+	protected ForegroundServer(ProcessBuilder builder, String name) throws IOException {
+		this.output = ProcessOutput.of(builder, name);
+		this.process = builder.start();
+	}
+
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** Everything the server printed so far: its log, warnings and errors. */
+	public String output() {
+		return this.output.text();
+	}
+
+	/** Stops the server with SIGTERM, which in the foreground ends it, and kills it if it lingers. */
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+			this.process.destroyForcibly();
+		}
+	}
+
+}
