@@ -76,6 +76,16 @@ final class ReceiveSockets {
 		}
 	}
 
+	/** @return the receive buffer the kernel granted the socket, or -1 if it cannot tell */
+	static int granted(DatagramSocket socket) {
+		try {
+			return socket.getReceiveBufferSize();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
 	static boolean reusePortSupported() {
 		try (DatagramSocket probe = new DatagramSocket((SocketAddress) null)) {
 			return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
@@ -92,14 +102,8 @@ final class ReceiveSockets {
 	 * 8 MiB reads 4 MiB.
 	 */
 	private static void warnIfCapped(String name, int asked, DatagramSocket socket) {
-		int granted;
-		try {
-			granted = socket.getReceiveBufferSize();
-		}
-		catch (IOException ex) {
-			return;
-		}
-		if (granted < asked) {
+		int granted = granted(socket);
+		if (granted >= 0 && granted < asked) {
 			logger.warn("Listener '{}': the kernel granted a receive buffer of {} bytes per socket, not the {} of "
 					+ "receive-buffer-bytes; datagrams of a burst beyond it are dropped and counted as "
 					+ "gateway.errors{reason=receive-buffer-full}. Raise the limit on the host: "

@@ -87,9 +87,9 @@ class UdpListenerFactory implements ListenerFactory {
 			sockets.forEach(DatagramSocket::close);
 			throw ex;
 		}
-		logger.info("Listener '{}' (udp): {} receive thread{} on port {}, receive buffer {} bytes each", name,
+		logger.info("Listener '{}' (udp): {} receive thread{} on port {}, a receive buffer of {} bytes each", name,
 				sockets.size(), (sockets.size() == 1) ? "" : "s", sockets.get(0).getLocalPort(),
-				settings.getReceiveBufferBytes());
+				ReceiveSockets.granted(sockets.get(0)));
 		return new UdpGatewayListener(name, settings, threads, peers, metrics, kernelDrops);
 	}
 

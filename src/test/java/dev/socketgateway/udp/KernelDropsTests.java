@@ -64,6 +64,13 @@ class KernelDropsTests {
 	}
 
 	@Test
+	void findsASocketBoundToEveryInterface() throws IOException {
+		try (DatagramSocket wildcard = new DatagramSocket(0)) {
+			assertThat(ProcNetUdp.ownSockets(local(wildcard))).hasSize(1);
+		}
+	}
+
+	@Test
 	void nothingTrackedCountsNothing() {
 		assertThat(new KernelDrops().count()).isZero();
 	}

@@ -72,10 +72,16 @@ class UdpReceiveBufferIntegrationTests {
 		try (ConfigurableApplicationContext gateway = start("--gateway.listeners.udp.receive-buffer-bytes=" + asked,
 				"--gateway.listeners.udp.receive-threads=3", "--gateway.listeners.roomy.protocol=udp",
 				"--gateway.listeners.roomy.port=0", "--gateway.listeners.roomy.receive-buffer-bytes=65536")) {
-			List<String> warnings = output.getOut().lines().filter((line) -> line.contains("receive buffer of")).toList();
+			List<String> warnings = output.getOut().lines().filter((line) -> line.contains(" WARN ") && line.contains("receive buffer"))
+				.toList();
 			assertThat(warnings).as("in%n%s", output.getOut()).singleElement().satisfies((line) -> assertThat(line)
-				.contains(" WARN ", "Listener 'udp'", "granted a receive buffer of " + rmemMax + " bytes",
-						String.valueOf(asked), "net.core.rmem_max"));
+				.contains("Listener 'udp'", "granted a receive buffer of " + rmemMax + " bytes", String.valueOf(asked),
+						"net.core.rmem_max"));
+			int port = gateway.getBean(ListenerRegistry.class).listener("udp").port();
+			assertThat(output.getOut()).as("the listener's startup line").contains(
+					"Listener 'udp' (udp): 3 receive threads on port " + port + ", a receive buffer of " + rmemMax
+							+ " bytes each",
+					"Listener 'roomy' (udp): ");
 		}
 	}
 
