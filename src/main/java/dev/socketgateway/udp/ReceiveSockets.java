@@ -50,7 +50,7 @@ final class ReceiveSockets {
 						settings.getReceiveBufferBytes()));
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			sockets.forEach(DatagramSocket::close);
 			throw new IllegalStateException(describe + " cannot listen: " + ex.getMessage(), ex);
 		}
