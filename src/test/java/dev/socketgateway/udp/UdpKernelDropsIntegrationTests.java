@@ -16,6 +16,7 @@ import dev.socketgateway.GatewayTest;
 import dev.socketgateway.actuate.ObservabilityClients;
 import dev.socketgateway.listener.ListenerRegistry;
 import dev.socketgateway.transform.GatewayTransformer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.TestPropertySource;
 
@@ -34,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A burst larger than a UDP listener's receive buffer, while its receive thread is busy: the kernel drops what does
  * not fit, and {@code gateway.errors{reason=receive-buffer-full}} shows exactly how many, so that what was answered
- * and what was counted add up to what was sent.
+ * and what was counted add up to what was sent; the count stays through a pause and a restart on new sockets.
  */
 @GatewayTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {
@@ -58,6 +60,12 @@ class UdpKernelDropsIntegrationTests {
 
 	@LocalServerPort
 	private int httpPort;
+
+	@Autowired
+	private ConfigurableApplicationContext context;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Test
 	void aBurstBeyondTheReceiveBufferIsAnsweredOrCountedAsDroppedDatagramForDatagram() throws Exception {
@@ -94,6 +102,17 @@ class UdpKernelDropsIntegrationTests {
 			.as("the Prometheus series").singleElement()
 			.satisfies((line) -> assertThat(Double.parseDouble(line.substring(series.length())))
 				.isEqualTo(drops(actuator)));
+
+		double total = drops(actuator);
+		this.registry.listener("held").pause();
+		this.registry.listener("held").resume();
+		assertThat(drops(actuator)).as("after a pause").isEqualTo(total);
+		this.context.stop();
+		this.context.start();
+		assertThat(this.registry.listener("held").isListening()).isTrue();
+		assertThat(this.meters.get("gateway.errors").tags("listener", "held", "reason", "receive-buffer-full")
+			.functionCounter()
+			.count()).as("after the listener restarted on new sockets").isEqualTo(total);
 	}
 
 	private static double drops(ObservabilityClients actuator) {
