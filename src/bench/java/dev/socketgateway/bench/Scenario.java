@@ -38,6 +38,8 @@ record Scenario(String name, Kind kind, int connections, int outstanding, String
 			new Scenario("tcp-1000", Kind.TCP, 1_000, 1, "1,000 TCP connections, request/response"),
 			new Scenario("tcp-50-pipelined", Kind.TCP, 50, 8, "50 TCP connections, 8 requests in flight each"),
 			new Scenario("udp-8", Kind.UDP, 8, 1, "8 UDP clients, request/response, 1 s loss timeout"),
+			// Enough clients (source ports) that the kernel spreads them over every receive socket of the listener.
+			new Scenario("udp-64", Kind.UDP, 64, 1, "64 UDP clients, request/response, 1 s loss timeout"),
 			// Up to 16 s of backlog per connection before a send is skipped: far beyond any healthy reply time.
 			new Scenario("tcp-10000-paced", Kind.TCP_PACED, 10_000, 16,
 					"10,000 TCP connections, 1 request per second each"));

@@ -16,8 +16,9 @@ import org.springframework.validation.Validator;
  * Checks of {@code gateway.*} that span fields or listeners, which jakarta constraints on one field cannot express:
  * two enabled listeners of one protocol cannot share a fixed port on overlapping addresses, a bind address must
  * resolve, CIDR blocks must parse, TLS, the PROXY protocol, the session log and max-connections-per-client are
- * for TCP listeners only, and client-message-burst needs client-message-rate. Boot runs it beside those
- * constraints, reporting both in one startup failure (see {@link GatewayPropertiesConfiguration}).
+ * for TCP listeners only, receive-threads and receive-buffer-bytes for UDP listeners only, and
+ * client-message-burst needs client-message-rate. Boot runs it beside those constraints, reporting both in one
+ * startup failure (see {@link GatewayPropertiesConfiguration}).
  */
 final class GatewayPropertiesValidator implements Validator {
 
@@ -43,6 +44,7 @@ final class GatewayPropertiesValidator implements Validator {
 						+ ".session-log: the session log is of TCP connections; remove it from this udp listener");
 			}
 			validateClientLimits(name, listener, errors);
+			validateUdpSockets(name, listener, errors);
 			if (listener.getIdleTimeout() != null && listener.getIdleTimeout().isNegative()) {
 				errors.rejectValue(key + ".idle-timeout", "gateway.idle-timeout",
 						"gateway.listeners." + name + ".idle-timeout must not be negative (0 switches it off)");
@@ -112,6 +114,21 @@ final class GatewayPropertiesValidator implements Validator {
 			errors.rejectValue(key + ".client-message-burst", "gateway.client-message-burst",
 					"gateway.listeners." + name + ".client-message-burst is the bucket of client-message-rate, "
 							+ "which is 0 (no limit); set the rate too");
+		}
+	}
+
+	private static void validateUdpSockets(String name, ListenerProperties listener, Errors errors) {
+		if (listener.getProtocol() != Protocol.TCP) {
+			return;
+		}
+		String key = "listeners[" + name + "]";
+		if (listener.getReceiveThreads() != 0) {
+			errors.rejectValue(key + ".receive-threads", "gateway.receive-threads.tcp", "gateway.listeners." + name
+					+ ".receive-threads: receive threads are for UDP listeners; a tcp listener has event-loops");
+		}
+		if (listener.getReceiveBufferBytes() != ListenerProperties.DEFAULT_RECEIVE_BUFFER_BYTES) {
+			errors.rejectValue(key + ".receive-buffer-bytes", "gateway.receive-buffer-bytes.tcp", "gateway.listeners."
+					+ name + ".receive-buffer-bytes: the receive buffer is of UDP sockets; remove it from this tcp listener");
 		}
 	}
 

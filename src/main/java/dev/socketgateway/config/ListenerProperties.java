@@ -23,6 +23,12 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 @ConfigurationPropertiesSource
 public class ListenerProperties {
 
+	/** The most receive-threads a UDP listener may have. */
+	public static final int MAX_RECEIVE_THREADS = 64;
+
+	/** receive-buffer-bytes unless set: 4 MiB, some 5,000 small datagrams on Linux. */
+	public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 	/**
 	 * Transport: tcp or udp.
 	 */
@@ -176,6 +182,23 @@ public class ListenerProperties {
 	@Min(0)
 	@Max(65_527)
 	private int maxDatagramBytes = 65_507;
+
+	/**
+	 * UDP sockets on the listener's port (SO_REUSEPORT, the kernel spreading clients over them), each
+	 * with its own thread that receives, transforms and answers; 0 means one per CPU core, at most 64.
+	 */
+	@Min(value = 0, message = "must not be negative (0 means one per CPU core)")
+	@Max(value = MAX_RECEIVE_THREADS, message = "must be at most " + MAX_RECEIVE_THREADS
+			+ ": one per core is the most that helps")
+	private int receiveThreads = 0;
+
+	/**
+	 * Receive buffer (SO_RCVBUF) of each UDP socket: the datagrams a burst may queue while the thread is
+	 * busy. The kernel caps it at net.core.rmem_max (a WARN at startup says so); what does not fit is
+	 * dropped and counted as gateway.errors with reason receive-buffer-full.
+	 */
+	@Min(1024)
+	private int receiveBufferBytes = DEFAULT_RECEIVE_BUFFER_BYTES;
 
 	/**
 	 * TLS for a TCP listener; unset serves plain TCP.
@@ -422,6 +445,28 @@ public class ListenerProperties {
 
 	public void setMaxDatagramBytes(int maxDatagramBytes) {
 		this.maxDatagramBytes = maxDatagramBytes;
+	}
+
+	public int getReceiveThreads() {
+		return this.receiveThreads;
+	}
+
+	public void setReceiveThreads(int receiveThreads) {
+		this.receiveThreads = receiveThreads;
+	}
+
+	/** The configured number of receive threads, or one per CPU core (at most {@value #MAX_RECEIVE_THREADS}) when unset. */
+	public int effectiveReceiveThreads() {
+		return (this.receiveThreads > 0) ? this.receiveThreads
+				: Math.min(Runtime.getRuntime().availableProcessors(), MAX_RECEIVE_THREADS);
+	}
+
+	public int getReceiveBufferBytes() {
+		return this.receiveBufferBytes;
+	}
+
+	public void setReceiveBufferBytes(int receiveBufferBytes) {
+		this.receiveBufferBytes = receiveBufferBytes;
 	}
 
 	public ListenerSslProperties getSsl() {

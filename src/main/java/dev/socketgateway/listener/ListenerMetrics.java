@@ -6,9 +6,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import dev.socketgateway.config.Protocol;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -38,6 +40,16 @@ public final class ListenerMetrics {
 
 	/** The reasons of {@code gateway.errors} on UDP listeners. */
 	static final String[] UDP_ERRORS = { "datagram-too-large", "write-failed" };
+
+	/**
+	 * The reason of {@code gateway.errors} for the datagrams the kernel dropped on a UDP listener's full sockets,
+	 * read from the kernel when the meter is read (see {@link #errorsCountedBy}); not in {@link #UDP_ERRORS}, since
+	 * one name and tags can be one meter only.
+	 */
+	public static final String RECEIVE_BUFFER_FULL = "receive-buffer-full";
+
+	private static final String ERRORS_DESCRIPTION = "Bad input, failed writes, timeouts and unusable certificate "
+			+ "updates, by reason";
 
 	/** The reason of {@code gateway.connections.rejected} for datagrams a paused or draining UDP listener drops. */
 	public static final String PAUSED = "paused";
@@ -175,8 +187,22 @@ public final class ListenerMetrics {
 		return this.errors.computeIfAbsent(reason, (key) -> Counter.builder("gateway.errors")
 			.tags(this.tags)
 			.tag("reason", key)
-			.description("Bad input, failed writes, timeouts and unusable certificate updates, by reason")
+			.description(ERRORS_DESCRIPTION)
 			.register(this.registry));
+	}
+
+	/**
+	 * Registers {@code gateway.errors{reason}} as a count that {@code count} reads from {@code state} whenever the
+	 * meter is read, for errors counted outside the gateway, such as datagrams the kernel dropped. The meter holds
+	 * {@code state} weakly, and a listener started again under the same name gets the meter registered first:
+	 * pass a state that outlives the listener and stays the same for its name.
+	 */
+	public <T> void errorsCountedBy(String reason, T state, ToDoubleFunction<T> count) {
+		FunctionCounter.builder("gateway.errors", state, count)
+			.tags(this.tags)
+			.tag("reason", reason)
+			.description(ERRORS_DESCRIPTION)
+			.register(this.registry);
 	}
 
 	public void rejected(String reason) {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * client-message-rate on a UDP listener, made only when it is set: each datagram takes a token from its client's
  * bucket, and one that finds none is dropped, unanswered, and counted as {@code gateway.rate-limited} (under
- * client-limits-dry-run it is counted and answered). Used by the receiving thread only.
+ * client-limits-dry-run it is counted and answered). One per listener, shared by its receive threads: a client's
+ * datagrams may reach several of them (one per source port), and its bucket is one.
  */
 final class DatagramRate {
 

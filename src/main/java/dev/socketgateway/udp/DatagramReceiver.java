@@ -2,6 +2,7 @@ package dev.socketgateway.udp;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.socketgateway.listener.ListenerMetrics;
 import dev.socketgateway.listener.ThrottledWarnings;
 import dev.socketgateway.security.AllowList;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.integration.ip.IpHeaders;
@@ -21,21 +21,19 @@ import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAda
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * The UDP inbound channel adapter, changed where Spring Integration's defaults lose data: its 2,048-byte
- * receive buffer truncates larger datagrams silently, and its mapper drops empty datagrams. Here the
- * buffer holds any UDP payload, and an empty datagram is a message like any other.
+ * The UDP inbound channel adapter of one of a listener's sockets, changed where Spring Integration's defaults lose
+ * data: its 2,048-byte receive buffer truncates larger datagrams silently, and its mapper drops empty datagrams. Here
+ * the buffer holds any UDP payload, and an empty datagram is a message like any other.
  *
  * <p>Each datagram is answered on the thread that received it, so there is no hand-off queue to grow. One
  * thread per socket: a second thread receiving on the same socket only queues on the channel's read lock
- * (measured: 40% fewer datagrams answered).
+ * (measured: 40% fewer datagrams answered). A listener with several receive threads has a socket and one of these
+ * per thread, all on its port (see {@link ReceiveSockets}).
  */
 final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	/** Larger than the largest UDP payload over IPv4 (65,507) or IPv6 (65,527), so nothing is cut. */
 	static final int RECEIVE_BUFFER_BYTES = 65_536;
-
-	private static final Logger log = LoggerFactory.getLogger(DatagramReceiver.class);
-
 
 	private final String listenerName;
 
@@ -43,17 +41,22 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	private final ListenerMetrics metrics;
 
-	private final RecentPeers peers;
+	/** This thread's own record of its peers. */
+	private final RecentPeers.Receiver peers;
 
 	private final AllowList allowList;
 
 	/** Null without client-message-rate. */
 	private final DatagramRate rate;
 
+	/** Shared by the listener's receive threads, so that the listener logs at most one line a second. */
+	private final ThrottledWarnings warnings;
+
+	/** Bound already, so that a busy port fails startup rather than this thread. */
+	private final DatagramSocket socket;
+
 	/** Used by the one receiving thread only. */
 	private final DatagramPacket packet = new DatagramPacket(new byte[RECEIVE_BUFFER_BYTES], RECEIVE_BUFFER_BYTES);
-
-	private final ThrottledWarnings warnings = new ThrottledWarnings(log, Duration.ofSeconds(1));
 
 	/** Held while a datagram is answered, so that stopping does not close the socket under a reply. */
 	private final ReentrantLock answering = new ReentrantLock();
@@ -64,22 +67,34 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	/** How long stopping waits for the reply being sent; the listener's stop sets its drain budget here. */
 	private volatile Duration stopTimeout = Duration.ofSeconds(5);
 
-	/** @param rate client-message-rate, or null when the listener has none */
-	DatagramReceiver(String listenerName, int port, int maxDatagramBytes, AllowList allowList, DatagramRate rate,
-			ListenerMetrics metrics, RecentPeers peers) {
-		super(port);
-		this.listenerName = listenerName;
-		this.maxDatagramBytes = maxDatagramBytes;
-		this.metrics = metrics;
+	/** @param socket the bound socket this adapter receives on and answers from */
+	DatagramReceiver(UdpListenerContext listener, DatagramSocket socket, RecentPeers.Receiver peers) {
+		super(socket.getLocalPort());
+		setSocket(socket);
+		this.socket = socket;
+		this.listenerName = listener.name();
+		this.maxDatagramBytes = listener.maxDatagramBytes();
+		this.metrics = listener.metrics();
 		this.peers = peers;
-		this.allowList = allowList;
-		this.rate = rate;
+		this.allowList = listener.allowList();
+		this.rate = listener.rate();
+		this.warnings = listener.warnings();
+	}
+
+	/** The socket, without the adapter's lock that {@link #getSocket()} takes. */
+	DatagramSocket socket() {
+		return this.socket;
+	}
+
+	/** Logs as the receive threads do: their warnings are this class's. */
+	static ThrottledWarnings warnings() {
+		return new ThrottledWarnings(LoggerFactory.getLogger(DatagramReceiver.class), Duration.ofSeconds(1));
 	}
 
 	@Override
 	protected DatagramPacket receive() throws IOException {
 		this.packet.setLength(RECEIVE_BUFFER_BYTES);
-		getSocket().receive(this.packet);
+		this.socket.receive(this.packet);
 		return this.packet;
 	}
 

@@ -12,8 +12,8 @@ import org.springframework.integration.ip.udp.outbound.UnicastSendingMessageHand
 import org.springframework.messaging.Message;
 
 /**
- * The UDP outbound channel adapter, sending each reply to the datagram's sender from the listener's own
- * socket, and counting what it sent. The packet is built here rather than through the adapter's two
+ * The UDP outbound channel adapter, sending each reply to the datagram's sender from the socket that received it
+ * (and so from the listener's port), and counting what it sent. The packet is built here rather than through the adapter's two
  * expressions (destination, socket), which cost a tenth of the answering thread's time.
  */
 final class DatagramReplier extends UnicastSendingMessageHandler {
@@ -26,7 +26,7 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 		// The same routing as the fast path below, for anything that calls the adapter's stock send.
 		super(new FunctionExpression<Message<?>>(
 				(message) -> message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class)));
-		setSocketExpression(new FunctionExpression<Message<?>>((message) -> receiver.getSocket()));
+		setSocketExpression(new FunctionExpression<Message<?>>((message) -> receiver.socket()));
 		this.receiver = receiver;
 		this.metrics = metrics;
 	}
@@ -36,7 +36,7 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 		byte[] reply = (byte[]) message.getPayload();
 		SocketAddress sender = message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class);
 		try {
-			this.receiver.getSocket().send(new DatagramPacket(reply, reply.length, sender));
+			this.receiver.socket().send(new DatagramPacket(reply, reply.length, sender));
 		}
 		catch (IOException | RuntimeException ex) {
 			this.metrics.error("write-failed");

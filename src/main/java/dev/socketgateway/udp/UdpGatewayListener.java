@@ -2,7 +2,6 @@ package dev.socketgateway.udp;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 
 import dev.socketgateway.config.ListenerProperties;
 import dev.socketgateway.config.Protocol;
@@ -12,11 +11,9 @@ import dev.socketgateway.listener.ListenerState;
 import dev.socketgateway.listener.ListenerStateMachine;
 import dev.socketgateway.listener.PeerInfo;
 
-import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
-
 /**
- * A running UDP listener: its bound socket, its one receive thread and its flow. Paused or draining, it keeps its
- * socket and drops what arrives; with no connections, draining is pausing.
+ * A running UDP listener: its bound sockets, one receive thread and flow each, all on one port. Paused or draining,
+ * it keeps its sockets and drops what arrives; with no connections, draining is pausing.
  */
 final class UdpGatewayListener implements GatewayListener {
 
@@ -24,30 +21,26 @@ final class UdpGatewayListener implements GatewayListener {
 
 	private final ListenerProperties settings;
 
-	private final DatagramReceiver receiver;
-
-	private final ExecutorService receiveThread;
-
-	private final IntegrationFlowRegistration registration;
+	private final List<ReceiveThread> threads;
 
 	private final RecentPeers peers;
 
 	private final ListenerMetrics metrics;
 
+	private final KernelDrops drops;
+
 	private final ListenerStateMachine state;
 
 	private volatile boolean stopped;
 
-	UdpGatewayListener(String name, ListenerProperties settings, DatagramReceiver receiver,
-			ExecutorService receiveThread, IntegrationFlowRegistration registration, RecentPeers peers,
-			ListenerMetrics metrics) {
+	UdpGatewayListener(String name, ListenerProperties settings, List<ReceiveThread> threads, RecentPeers peers,
+			ListenerMetrics metrics, KernelDrops drops) {
 		this.name = name;
 		this.settings = settings;
-		this.receiver = receiver;
-		this.receiveThread = receiveThread;
-		this.registration = registration;
+		this.threads = List.copyOf(threads);
 		this.peers = peers;
 		this.metrics = metrics;
+		this.drops = drops;
 		this.state = new ListenerStateMachine(name, "udp", peers::active);
 	}
 
@@ -66,28 +59,33 @@ final class UdpGatewayListener implements GatewayListener {
 		return this.settings;
 	}
 
-	/** The socket was bound before the flow started, so this only reports the port. */
+	/** The sockets were bound before the flows started, so this only reports the port. */
 	@Override
 	public int awaitBound(Duration timeout) {
-		return this.receiver.getPort();
+		return port();
 	}
 
 	@Override
 	public int port() {
-		return this.receiver.getPort();
+		return this.threads.get(0).receiver().getPort();
 	}
 
 	@Override
 	public boolean isListening() {
-		return this.receiver.isListening();
+		return this.threads.stream().allMatch((thread) -> thread.receiver().isListening());
 	}
 
 	@Override
 	public String downReason() {
-		if (this.receiver.isListening()) {
+		long down = this.threads.stream().filter((thread) -> !thread.receiver().isListening()).count();
+		if (down == 0) {
 			return null;
 		}
-		return this.stopped ? "stopped" : "not receiving";
+		if (this.stopped) {
+			return "stopped";
+		}
+		return (this.threads.size() == 1) ? "not receiving"
+				: "not receiving on " + down + " of its " + this.threads.size() + " sockets";
 	}
 
 	@Override
@@ -107,27 +105,31 @@ final class UdpGatewayListener implements GatewayListener {
 
 	@Override
 	public void pause() {
-		this.state.change(ListenerState.PAUSED, () -> this.receiver.paused(true));
+		this.state.change(ListenerState.PAUSED, () -> paused(true));
 	}
 
 	@Override
 	public void drain() {
-		this.state.change(ListenerState.DRAINING, () -> this.receiver.paused(true));
+		this.state.change(ListenerState.DRAINING, () -> paused(true));
 	}
 
 	@Override
 	public void resume() {
-		this.state.change(ListenerState.RUNNING, () -> this.receiver.paused(false));
+		this.state.change(ListenerState.RUNNING, () -> paused(false));
+	}
+
+	private void paused(boolean paused) {
+		this.threads.forEach((thread) -> thread.receiver().paused(paused));
 	}
 
 	@Override
 	public void stop(Duration timeout) {
 		this.state.stop();
 		this.stopped = true;
-		this.receiver.stopTimeout(timeout);
-		// Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id.
-		this.registration.destroy();
-		this.receiveThread.shutdown();
+		// Read while the sockets are open: a closed socket leaves the kernel's table with its count.
+		this.drops.retire();
+		this.threads.forEach((thread) -> thread.receiver().stopTimeout(timeout));
+		this.threads.forEach(ReceiveThread::stop);
 		this.metrics.close();
 	}
 

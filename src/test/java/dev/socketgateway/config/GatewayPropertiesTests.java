@@ -127,6 +127,37 @@ class GatewayPropertiesTests {
 	}
 
 	@Test
+	void negativeReceiveThreadsFailNamingTheKey() {
+		assertFailure("gateway.listeners.u.protocol=udp", "gateway.listeners.u.port=7000",
+				"gateway.listeners.u.receive-threads=-1")
+			.contains("listeners[u].receiveThreads").contains("must not be negative (0 means one per CPU core)");
+	}
+
+	@Test
+	void receiveThreadsAboveTheCapFailNamingTheKeyAndTheCap() {
+		assertFailure("gateway.listeners.u.protocol=udp", "gateway.listeners.u.port=7000",
+				"gateway.listeners.u.receive-threads=65")
+			.contains("listeners[u].receiveThreads").contains("must be at most 64");
+	}
+
+	@Test
+	void receiveThreadsOnATcpListenerFailNamingTheKey() {
+		assertFailure("gateway.listeners.t.protocol=tcp", "gateway.listeners.t.port=7000",
+				"gateway.listeners.t.receive-threads=4")
+			.contains("gateway.listeners.t.receive-threads: receive threads are for UDP listeners");
+	}
+
+	@Test
+	void aUdpListenerHasOneReceiveThreadPerCoreAndAFourMebibyteReceiveBufferByDefault() {
+		ListenerProperties udp = new ListenerProperties();
+		assertThat(udp.getReceiveThreads()).isZero();
+		assertThat(udp.effectiveReceiveThreads()).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), 64));
+		assertThat(udp.getReceiveBufferBytes()).isEqualTo(4 * 1024 * 1024);
+		udp.setReceiveThreads(3);
+		assertThat(udp.effectiveReceiveThreads()).isEqualTo(3);
+	}
+
+	@Test
 	void aProxyHeaderTimeoutOfZeroFailsNamingTheKey() {
 		assertFailure("gateway.listeners.a.protocol=tcp", "gateway.listeners.a.port=7000",
 				"gateway.listeners.a.proxy-protocol=required", "gateway.listeners.a.proxy-header-timeout=0s")

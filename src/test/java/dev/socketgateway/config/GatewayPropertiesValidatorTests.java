@@ -111,6 +111,29 @@ class GatewayPropertiesValidatorTests {
 	}
 
 	@Test
+	void udpSocketKeysOnATcpListenerAreRejectedNamingTheKey() {
+		GatewayProperties properties = new GatewayProperties();
+		ListenerProperties tcp = listener(Protocol.TCP, 7000);
+		tcp.setReceiveThreads(4);
+		tcp.setReceiveBufferBytes(1024 * 1024);
+		properties.getListeners().put("t", tcp);
+		ListenerProperties udp = listener(Protocol.UDP, 7000);
+		udp.setReceiveThreads(4);
+		udp.setReceiveBufferBytes(1024 * 1024);
+		properties.getListeners().put("u", udp);
+
+		assertThat(validate(properties).getFieldErrors())
+			.extracting(FieldError::getField, FieldError::getCode, FieldError::getDefaultMessage)
+			.containsExactly(
+					tuple("listeners[t].receive-threads", "gateway.receive-threads.tcp",
+							"gateway.listeners.t.receive-threads: receive threads are for UDP listeners; a tcp "
+									+ "listener has event-loops"),
+					tuple("listeners[t].receive-buffer-bytes", "gateway.receive-buffer-bytes.tcp",
+							"gateway.listeners.t.receive-buffer-bytes: the receive buffer is of UDP sockets; remove it "
+									+ "from this tcp listener"));
+	}
+
+	@Test
 	void disabledListenersAndThoseTheFieldConstraintsRejectAreNotCheckedAgain() {
 		GatewayProperties properties = new GatewayProperties();
 		properties.getListeners().put("a", listener(Protocol.TCP, 7000));

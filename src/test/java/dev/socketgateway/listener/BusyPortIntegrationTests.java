@@ -3,6 +3,8 @@ package dev.socketgateway.listener;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 
 import dev.socketgateway.SocketGatewayApplication;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,28 @@ class BusyPortIntegrationTests {
 		try (DatagramSocket squatter = new DatagramSocket(0)) {
 			int port = squatter.getLocalPort();
 			assertThatThrownBy(() -> start("--gateway.listeners.tcp.port=0", "--gateway.listeners.udp.port=" + port))
+				.hasStackTraceContaining("Listener 'udp' (udp, port " + port);
+		}
+	}
+
+	@Test
+	void aBusyUdpPortFailsStartupWithSeveralReceiveThreadsSharingThePort() throws Exception {
+		try (DatagramSocket squatter = new DatagramSocket(0)) {
+			int port = squatter.getLocalPort();
+			assertThatThrownBy(() -> start("--gateway.listeners.tcp.port=0", "--gateway.listeners.udp.port=" + port,
+					"--gateway.listeners.udp.receive-threads=4"))
+				.hasStackTraceContaining("Listener 'udp' (udp, port " + port);
+		}
+	}
+
+	@Test
+	void aUdpPortHeldBySoReusePortSocketsOfAnotherProgramFailsStartupRatherThanJoiningThem() throws Exception {
+		try (DatagramSocket squatter = new DatagramSocket((SocketAddress) null)) {
+			squatter.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			squatter.bind(new InetSocketAddress(0));
+			int port = squatter.getLocalPort();
+			assertThatThrownBy(() -> start("--gateway.listeners.tcp.port=0", "--gateway.listeners.udp.port=" + port,
+					"--gateway.listeners.udp.receive-threads=4"))
 				.hasStackTraceContaining("Listener 'udp' (udp, port " + port);
 		}
 	}

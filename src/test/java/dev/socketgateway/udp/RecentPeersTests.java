@@ -76,13 +76,45 @@ class RecentPeersTests {
 	}
 
 	@Test
+	void theReceiveThreadsPeersAreListedTogetherEachPeerOnceUnderTheThreadThatHeardItLast() {
+		RecentPeers spread = new RecentPeers(3);
+		spread.receiver(0).seen(peer(1));
+		spread.receiver(1).seen(peer(2));
+		spread.receiver(2).seen(peer(3));
+		lastHeard(spread.receiver(2), peer(3), System.currentTimeMillis() - 1_000); // heard by thread 0 later
+		spread.receiver(0).seen(peer(3));
+		spread.receiver(0).seen(peer(3));
+		List<PeerInfo> newestFirst = spread.newestFirst();
+		assertThat(newestFirst).extracting(PeerInfo::port, PeerInfo::datagrams, PeerInfo::receiveThread)
+			.containsExactlyInAnyOrder(tuple(1, 1L, 0), tuple(2, 1L, 1), tuple(3, 3L, 0));
+		assertThat(newestFirst).extracting(PeerInfo::lastSeen).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+		assertThat(spread.active()).isEqualTo(3);
+	}
+
+	@Test
+	void eachReceiveThreadKeepsItsMostRecentPeersSoThatTheListenersMostRecentAreAllListed() {
+		RecentPeers spread = new RecentPeers(2);
+		for (int i = 0; i < RecentPeers.TRACKED; i++) {
+			spread.receiver(i % 2).seen(peer(10_000 + i));
+		}
+		assertThat(spread.newestFirst()).hasSize(RecentPeers.TRACKED);
+		spread.receiver(0).seen(peer(20_000));
+		assertThat(spread.newestFirst()).as("at most the tracked number").hasSize(RecentPeers.TRACKED);
+		assertThat(ports(spread.newestFirst())).contains(20_000);
+	}
+
+	@Test
 	void nothingHeardIsNothingActiveAndNothingListed() {
 		assertThat(this.peers.active()).isZero();
 		assertThat(this.peers.newestFirst()).isEmpty();
 	}
 
 	private void lastHeard(InetSocketAddress address, long epochMillis) {
-		Map<?, ?> byAddress = (Map<?, ?>) ReflectionTestUtils.getField(this.peers, "peers");
+		lastHeard(this.peers.receiver(0), address, epochMillis);
+	}
+
+	private static void lastHeard(RecentPeers.Receiver receiver, InetSocketAddress address, long epochMillis) {
+		Map<?, ?> byAddress = (Map<?, ?>) ReflectionTestUtils.getField(receiver, "peers");
 		ReflectionTestUtils.setField(byAddress.get(address), "lastSeen", epochMillis);
 	}
 
