@@ -36,7 +36,8 @@ class CdsLauncherIntegrationTests {
 
 	private static final Path LAUNCHER = Paths.get("target", "cds", "socket-gateway").toAbsolutePath();
 
-	private static final Pattern LISTENING = Pattern.compile("Listener 'launched' \\(tcp\\) listening on \\S+ port (\\d+)");
+	private static final Pattern LISTENING =
+			Pattern.compile("Listener 'launched' \\(tcp\\) listening on \\S+ port (\\d+)");
 
 	private Process process;
 
