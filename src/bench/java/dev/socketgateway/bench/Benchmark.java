@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -70,7 +71,12 @@ public final class Benchmark {
 		}
 
 		List<ScenarioOutcome> outcomes = new ArrayList<>();
+		Map<StartupServer, StartupResult> startup = null;
 		for (Scenario scenario : settings.scenarios()) {
+			if (scenario.kind() == Scenario.Kind.STARTUP) {
+				startup = new StartupBench(java, jar, StartupBench.launcher(jar), output, running).run();
+				continue;
+			}
 			// Two cores shared with the load generator make single runs noisy (a server's throughput moved by
 			// 15% between identical runs): each server runs several rounds, alternating, and the round with the
 			// median throughput is reported, not the best one.
@@ -87,16 +93,24 @@ public final class Benchmark {
 					gateway, netty));
 		}
 
-		System.out.println();
-		Report.table(outcomes).forEach(System.out::println);
+		if (!outcomes.isEmpty()) {
+			System.out.println();
+			Report.table(outcomes).forEach(System.out::println);
+		}
 		Report.writeCsv(output.resolve("results.csv"), outcomes);
-		Report.writeJson(output.resolve("results.json"), machine, settings, jar, outcomes);
+		Report.writeJson(output.resolve("results.json"), machine, settings, jar, outcomes, startup);
+		if (startup != null) {
+			System.out.println();
+			Report.startupTable(startup).forEach(System.out::println);
+			Report.writeStartupCsv(output.resolve("startup.csv"), startup);
+		}
 		Files.writeString(output.resolve("chart.svg"), SvgChart.render(outcomes, machine.summary(), settingsLine),
 				StandardCharsets.UTF_8);
 		System.out.println();
 		System.out.println("Wrote " + output.resolve("results.csv") + ", results.json, chart.svg; server logs in "
 				+ output.resolve("logs"));
-		boolean failed = outcomes.stream().anyMatch((outcome) -> !outcome.ok());
+		boolean failed = outcomes.stream().anyMatch((outcome) -> !outcome.ok())
+				|| (startup != null && startup.values().stream().anyMatch((result) -> !result.ok()));
 		System.out.flush();
 		System.exit(failed ? 1 : 0);
 	}

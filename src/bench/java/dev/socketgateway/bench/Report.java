@@ -14,6 +14,8 @@ import java.util.Map;
 /** The console table and the CSV and JSON files, all from the same outcomes. */
 final class Report {
 
+	private static final String STARTUP_ROW = "%-36s %14s %8s %8s %8s %8s";
+
 	private static final String ROW = "%-19s %12s %12s %8s  %-22s %-22s %8s  %11s %11s %9s %9s";
 
 	private Report() {
@@ -70,8 +72,45 @@ final class Report {
 		Files.write(file, lines, StandardCharsets.UTF_8);
 	}
 
+	/** The start-up scenario's own table: its figures are times, not rates. */
+	static List<String> startupTable(Map<StartupServer, StartupResult> startup) {
+		List<String> lines = new ArrayList<>();
+		lines.add(String.format(Locale.ROOT, STARTUP_ROW, "startup", "first reply ms", "min ms", "max ms", "x netty",
+				"CPU ms"));
+		lines.add("-".repeat(lines.get(0).length()));
+		StartupResult netty = startup.get(StartupServer.NETTY);
+		for (StartupResult result : startup.values()) {
+			boolean comparable = result.ok() && netty.ok() && netty.medianMillis() > 0;
+			lines.add(String.format(Locale.ROOT, STARTUP_ROW, result.server().label(),
+					result.ok() ? String.format(Locale.ROOT, "%,d", result.medianMillis()) : "FAILED",
+					result.ok() ? String.valueOf(result.minMillis()) : "-",
+					result.ok() ? String.valueOf(result.maxMillis()) : "-",
+					comparable ? ratio((double) result.medianMillis() / netty.medianMillis()) : "-",
+					result.ok() ? String.valueOf(result.medianCpuMillis()) : "-"));
+		}
+		lines.add("");
+		lines.add("From starting the process to the first correct TCP reply, median of " + StartupBench.LAUNCHES
+				+ " interleaved launches; CPU ms: the server process's CPU time by then, median.");
+		startup.values().stream().filter((result) -> !result.ok()).forEach((result) -> lines.add("FAILED startup / "
+				+ result.server().id() + ": " + result.failure()));
+		return lines;
+	}
+
+	static void writeStartupCsv(Path file, Map<StartupServer, StartupResult> startup) throws IOException {
+		List<String> lines = new ArrayList<>();
+		lines.add("server,status,launches,median_ms,min_ms,max_ms,median_cpu_ms");
+		for (StartupResult result : startup.values()) {
+			lines.add(String.join(",", result.server().id(), result.ok() ? "ok" : "failed",
+					String.valueOf(result.millis().size()), result.ok() ? String.valueOf(result.medianMillis()) : "",
+					result.ok() ? String.valueOf(result.minMillis()) : "",
+					result.ok() ? String.valueOf(result.maxMillis()) : "",
+					result.ok() ? String.valueOf(result.medianCpuMillis()) : ""));
+		}
+		Files.write(file, lines, StandardCharsets.UTF_8);
+	}
+
 	static void writeJson(Path file, MachineInfo machine, BenchSettings settings, Path gatewayJar,
-			List<ScenarioOutcome> outcomes) throws IOException {
+			List<ScenarioOutcome> outcomes, Map<StartupServer, StartupResult> startup) throws IOException {
 		Map<String, Object> json = new LinkedHashMap<>();
 		json.put("generatedAt", Instant.now().toString());
 		json.put("machine", machine.toJson());
@@ -122,8 +161,27 @@ final class Report {
 			scenarios.add(scenario);
 		}
 		json.put("scenarios", scenarios);
-		json.put("failed", outcomes.stream().anyMatch((outcome) -> !outcome.ok()));
+		if (startup != null) {
+			json.put("startup", startupJson(gatewayJar, startup));
+		}
+		json.put("failed", outcomes.stream().anyMatch((outcome) -> !outcome.ok())
+				|| (startup != null && startup.values().stream().anyMatch((result) -> !result.ok())));
 		Files.writeString(file, Json.write(json), StandardCharsets.UTF_8);
+	}
+
+	private static Map<String, Object> startupJson(Path gatewayJar, Map<StartupServer, StartupResult> startup) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("definition", "process start to the first correct reply of a TCP client retrying its connect on "
+				+ "loopback; cpuMillis: the server process's CPU time (user + system) by then");
+		json.put("launches", StartupBench.LAUNCHES);
+		Path launcher = StartupBench.launcher(gatewayJar);
+		for (StartupResult result : startup.values()) {
+			Map<String, Object> server = new LinkedHashMap<>();
+			server.put("command", result.server().describe(gatewayJar, launcher));
+			server.putAll(result.toJson());
+			json.put(result.server().id(), server);
+		}
+		return json;
 	}
 
 	private static String throughput(RunResult result) {

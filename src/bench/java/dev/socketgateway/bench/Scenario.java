@@ -23,11 +23,16 @@ record Scenario(String name, Kind kind, int connections, int outstanding, String
 		TCP_PACED,
 
 		/** Closed loop over connected datagram channels; a reply later than 1 s is lost. */
-		UDP
+		UDP,
+
+		/** No load: launches to the first TCP reply ({@link StartupBench}), reported in a table of its own. */
+		STARTUP
 
 	}
 
 	static final List<Scenario> ALL = List.of(
+			new Scenario("startup", Kind.STARTUP, 1, 1, "launch to the first TCP reply: the gateway as java -jar and "
+					+ "through target/cds/socket-gateway, and netty, " + StartupBench.LAUNCHES + " launches each"),
 			new Scenario("tcp-1", Kind.TCP, 1, 1, "1 TCP connection, request/response"),
 			new Scenario("tcp-50", Kind.TCP, 50, 1, "50 TCP connections, request/response"),
 			// The 50 connections come from one address, so they share one token bucket. Its rate is far above what

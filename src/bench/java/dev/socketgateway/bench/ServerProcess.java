@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,12 +37,18 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	static ServerProcess start(List<String> command, Path workingDirectory, Path log) throws IOException {
+		return start(command, Map.of(), workingDirectory, log);
+	}
+
+	/** @param environment added to the benchmark's own environment */
+	static ServerProcess start(List<String> command, Map<String, String> environment, Path workingDirectory, Path log)
+			throws IOException {
 		Files.createDirectories(log.getParent());
-		Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
+		ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		return new ServerProcess(process, log);
+			.redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		return new ServerProcess(builder.start(), log);
 	}
 
 	long pid() {
@@ -83,7 +90,8 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	private static boolean probeTcp(InetSocketAddress address) {
+	/** Whether one TCP request got its correct reply. */
+	static boolean probeTcp(InetSocketAddress address) {
 		try (Socket socket = new Socket()) {
 			socket.connect(address, 1_000);
 			socket.setSoTimeout(2_000);
@@ -106,6 +114,28 @@ final class ServerProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return false;
+		}
+	}
+
+	/** Waits for the process to exit, at most this long. */
+	void awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+		this.process.waitFor(timeout, unit);
+	}
+
+	/**
+	 * CPU time (user and system) the process has used so far, in ms, from {@code /proc/<pid>/stat}; -1 when the
+	 * process is gone or this is not Linux. Assumes the kernel's usual 100 clock ticks a second.
+	 */
+	long cpuMillis() {
+		try {
+			String stat = Files.readString(Path.of("/proc", String.valueOf(this.process.pid()), "stat"));
+			// The fields after the command name, which is in parentheses and may hold spaces: utime and stime are
+			// the 14th and 15th of the line, the 12th and 13th after it.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
 		}
 	}
 
