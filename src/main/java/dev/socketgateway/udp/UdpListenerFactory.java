@@ -70,7 +70,7 @@ class UdpListenerFactory implements ListenerFactory {
 				.handle(new DatagramReplier(receiver, metrics))
 				.get();
 		IntegrationFlowRegistration registration = this.flows.registration(flow).id("gateway." + name).register();
-		FlowMetrics.withoutIntegrationTimers(this.applicationContext, "gateway." + name + ".");
+		FlowMetrics.withoutPerMessageInstrumentation(this.applicationContext, "gateway." + name + ".");
 		return new UdpGatewayListener(name, settings, receiver, receiveThread, registration, peers, metrics);
 	}
 
