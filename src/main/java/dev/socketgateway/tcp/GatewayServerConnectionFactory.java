@@ -8,15 +8,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
@@ -41,15 +37,9 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	/** Spring Integration's default NIO harvest interval. */
 	private static final long HARVEST_INTERVAL_MILLIS = 2000;
 
-	/** Tasks waiting for the event loop: at most one change of a listener's state at a time, so a handful. */
-	private static final int LOOP_TASKS = 4;
-
 	private volatile Selector selector;
 
-	private final BlockingQueue<LoopTask> loopTasks = new ArrayBlockingQueue<>(LOOP_TASKS);
-
-	/** Set after a task is queued, so that a pass of the loop reads one volatile field, not the queue's lock. */
-	private volatile boolean tasksWaiting;
+	private final LoopTasks loopTasks = new LoopTasks();
 
 	/** The listening socket opened again after {@link #stopAccepting()}; null until then. Changed on the loop. */
 	private volatile ServerSocketChannel reopened;
@@ -143,7 +133,7 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		this.selector = selector;
 		this.acceptReady = false;
 		do {
-			runLoopTasks(selector);
+			this.loopTasks.run(selector);
 			readResumed();
 			readSelected(selector);
 			// What is left is an accept, or nothing: the stock pass allocates a key iterator and a log message
@@ -193,32 +183,6 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	@Override
 	public int getSoTimeout() {
 		return (this.selector == null) ? 1 : super.getSoTimeout();
-	}
-
-	/**
-	 * Runs the waiting tasks, then a select that deregisters what they closed, which closes those sockets, before
-	 * their callers hear that they are done. Keys the select finds ready are handled in this pass. That select
-	 * also swallows a wake-up meant for a task queued meanwhile, so the flag is read again.
-	 */
-	private void runLoopTasks(Selector selector) {
-		while (this.tasksWaiting) {
-			this.tasksWaiting = false;
-			List<LoopTask> done = new ArrayList<>(LOOP_TASKS);
-			this.loopTasks.drainTo(done);
-			List<Exception> failures = new ArrayList<>(done.size());
-			for (LoopTask task : done) {
-				failures.add(task.runQuietly());
-			}
-			try {
-				selector.selectNow();
-			}
-			catch (IOException ex) {
-				logger.debug(ex, "selectNow after a loop task failed");
-			}
-			for (int i = 0; i < done.size(); i++) {
-				done.get(i).complete(failures.get(i));
-			}
-		}
 	}
 
 	/**
@@ -368,22 +332,8 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	 * Runs the task on the event loop, waking it; on the calling thread if the loop has ended (the factory
 	 * stopped or failed to bind), when there is no selector left to serve.
 	 */
-	private CompletableFuture<Void> onLoop(LoopAction action) {
-		LoopTask task = new LoopTask(action);
-		if (!isListening()) {
-			task.complete(task.runQuietly());
-		}
-		else if (!this.loopTasks.offer(task)) {
-			task.complete(new IllegalStateException(LOOP_TASKS + " tasks are already waiting for the event loop"));
-		}
-		else {
-			this.tasksWaiting = true;
-			Selector current = this.selector;
-			if (current != null) {
-				current.wakeup();
-			}
-		}
-		return task.done;
+	private CompletableFuture<Void> onLoop(LoopTasks.Action action) {
+		return isListening() ? this.loopTasks.submit(action, this.selector) : LoopTasks.runHere(action);
 	}
 
 	private void close(ServerSocketChannel channel) {
@@ -437,47 +387,6 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 			this.bindFailed = true;
 		}
 		super.publishServerExceptionEvent(ex);
-	}
-
-	/** What a loop task does; it may close and open sockets. */
-	@FunctionalInterface
-	private interface LoopAction {
-
-		void run() throws IOException;
-
-	}
-
-	/** A task for the event loop, and its caller's view of it. */
-	private static final class LoopTask {
-
-		private final LoopAction action;
-
-		private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-		LoopTask(LoopAction action) {
-			this.action = action;
-		}
-
-		/** @return what it failed with, or null */
-		Exception runQuietly() {
-			try {
-				this.action.run();
-				return null;
-			}
-			catch (IOException | RuntimeException ex) {
-				return ex;
-			}
-		}
-
-		void complete(Exception failure) {
-			if (failure == null) {
-				this.done.complete(null);
-			}
-			else {
-				this.done.completeExceptionally(failure);
-			}
-		}
-
 	}
 
 }
