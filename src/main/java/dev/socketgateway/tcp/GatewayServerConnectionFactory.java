@@ -119,7 +119,7 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	 * connections, and keeps the stock factory from scanning every connection after an empty select. A
 	 * select returns empty whenever the selector is woken up, which the stock read path did after every
 	 * read, and the scan then made every message cost O(connections): at 10,000 connections, most of the
-	 * loop's time. Closed channels are still swept on the factory's own harvest interval.
+	 * loop's time. Closed channels are swept on the factory's own harvest interval, once a connection has closed.
 	 *
 	 * <p>Then it stays here, selecting the connections itself, until a listening socket has a client to accept
 	 * or the factory stops; the stock select loop, which accepts, takes over again for that. The stock loop's
