@@ -157,16 +157,27 @@ public final class Benchmark {
 					log);
 			running.set(server);
 			server.awaitReady(address, READY_TIMEOUT);
+			AllocationProbe allocation = attachProbe(server);
+			if (allocation != null) {
+				recorder.windowListener = allocation::window;
+			}
 			Load load = (scenario.kind() == Scenario.Kind.UDP) ? new UdpLoad(scenario, address, recorder)
 					: new TcpLoad(scenario, address, recorder);
 			load.run(TimeUnit.SECONDS.toNanos(settings.warmupSeconds()), TimeUnit.SECONDS.toNanos(measuredSeconds));
+			double bytesPerMessage = Double.NaN;
+			if (allocation != null) {
+				try (allocation) {
+					bytesPerMessage = allocation.bytesPerMessage(recorder.completedInWindow);
+				}
+			}
 			if (!server.isAlive()) {
 				result = RunResult.of(target, recorder, measuredSeconds, -1, server.stop(),
 						"server exited during the run; see " + log);
 			}
 			else {
 				long peakRssKb = server.peakRssKb();
-				result = RunResult.of(target, recorder, measuredSeconds, peakRssKb, server.stop(), null);
+				result = RunResult.of(target, recorder, measuredSeconds, peakRssKb, server.stop(), null)
+					.withBytesPerMessage(bytesPerMessage);
 			}
 		}
 		catch (Exception ex) {
@@ -187,14 +198,25 @@ public final class Benchmark {
 		return result;
 	}
 
+	/** The allocation column is left empty, not the run failed, when the server's JVM cannot be attached to. */
+	private static AllocationProbe attachProbe(ServerProcess server) {
+		try {
+			return AllocationProbe.attach(server.pid());
+		}
+		catch (IOException | RuntimeException ex) {
+			System.out.print("(no allocation figure: " + ex.getMessage() + ") ");
+			return null;
+		}
+	}
+
 	private static String summary(RunResult result) {
 		if (!result.ok()) {
 			return "FAILED: " + result.failure();
 		}
 		return String.format(Locale.ROOT,
-				"%,10.0f msgs/s  p50 %6d us  p99 %7d us  p99.9 %7d us  errors %d  lost %d  peak RSS %.0f MB",
+				"%,10.0f msgs/s  p50 %6d us  p99 %7d us  p99.9 %7d us  errors %d  lost %d  peak RSS %.0f MB  %.0f B/msg",
 				result.msgsPerSecond(), result.p50Micros(), result.p99Micros(), result.p999Micros(), result.errors(),
-				result.lost(), result.peakRssMb());
+				result.lost(), result.peakRssMb(), result.bytesPerMessage());
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.socketgateway.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import org.HdrHistogram.Histogram;
 
@@ -43,9 +44,15 @@ final class Recorder {
 
 	int connections;
 
+	/** Told the measured window when the load sets it, such as an {@link AllocationProbe}; null if none. */
+	BiConsumer<Long, Long> windowListener;
+
 	void window(long start, long end) {
 		this.windowStart = start;
 		this.windowEnd = end;
+		if (this.windowListener != null) {
+			this.windowListener.accept(start, end);
+		}
 	}
 
 	void completed(long sentAt, long now) {

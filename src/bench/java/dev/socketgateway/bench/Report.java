@@ -16,7 +16,7 @@ final class Report {
 
 	private static final String STARTUP_ROW = "%-36s %14s %8s %8s %8s %8s";
 
-	private static final String ROW = "%-19s %12s %12s %8s  %-22s %-22s %8s  %11s %11s %9s %9s";
+	private static final String ROW = "%-19s %12s %12s %8s  %-22s %-22s %8s  %11s %11s %9s %9s %9s %9s";
 
 	private Report() {
 	}
@@ -25,7 +25,7 @@ final class Report {
 		List<String> lines = new ArrayList<>();
 		lines.add(String.format(Locale.ROOT, ROW, "scenario", "gw msgs/s", "netty msgs/s", "gw/netty",
 				"gw p50/p99/p99.9 us", "netty p50/p99/p99.9 us", "p99 gw/n", "errors gw/n", "lost gw/n", "gw RSS MB",
-				"netty RSS"));
+				"netty RSS", "gw B/msg", "netty B/m"));
 		lines.add("-".repeat(lines.get(0).length()));
 		for (ScenarioOutcome outcome : outcomes) {
 			RunResult gateway = outcome.gateway();
@@ -33,12 +33,14 @@ final class Report {
 			lines.add(String.format(Locale.ROOT, ROW, outcome.scenario().name(), throughput(gateway),
 					throughput(netty), ratio(outcome.throughputRatio()), latencies(gateway), latencies(netty),
 					ratio(outcome.p99Ratio()), gateway.errors() + "/" + netty.errors(),
-					gateway.lost() + "/" + netty.lost(), megabytes(gateway.peakRssMb()), megabytes(netty.peakRssMb())));
+					gateway.lost() + "/" + netty.lost(), megabytes(gateway.peakRssMb()), megabytes(netty.peakRssMb()),
+					bytes(gateway.bytesPerMessage()), bytes(netty.bytesPerMessage())));
 		}
 		lines.add("");
 		lines.add("gw/netty < 1: the gateway completes fewer messages per second; p99 gw/n > 1: its p99 is longer.");
 		lines.add("Errors: wrong reply bytes + connect failures + resets. Lost: requests never answered. "
 				+ "RSS: the server's peak resident set (VmHWM).");
+		lines.add("B/msg: bytes the server allocated per message answered in the measured window (all its threads).");
 		for (ScenarioOutcome outcome : outcomes) {
 			for (RunResult result : List.of(outcome.gateway(), outcome.netty())) {
 				if (!result.ok()) {
@@ -55,7 +57,7 @@ final class Report {
 		lines.add("scenario,connections,warmup_s,measured_s,gateway_status,netty_status,gateway_msgs_per_s,"
 				+ "netty_msgs_per_s,throughput_ratio,gateway_p50_us,gateway_p99_us,gateway_p999_us,netty_p50_us,"
 				+ "netty_p99_us,netty_p999_us,p99_ratio,gateway_errors,netty_errors,gateway_lost,netty_lost,"
-				+ "gateway_peak_rss_mb,netty_peak_rss_mb");
+				+ "gateway_peak_rss_mb,netty_peak_rss_mb,gateway_bytes_per_msg,netty_bytes_per_msg");
 		for (ScenarioOutcome outcome : outcomes) {
 			RunResult gateway = outcome.gateway();
 			RunResult netty = outcome.netty();
@@ -67,7 +69,8 @@ final class Report {
 					micros(netty.p50Micros()), micros(netty.p99Micros()), micros(netty.p999Micros()),
 					number(outcome.p99Ratio(), 3), String.valueOf(gateway.errors()), String.valueOf(netty.errors()),
 					String.valueOf(gateway.lost()), String.valueOf(netty.lost()), number(gateway.peakRssMb(), 1),
-					number(netty.peakRssMb(), 1)));
+					number(netty.peakRssMb(), 1), number(gateway.bytesPerMessage(), 1),
+					number(netty.bytesPerMessage(), 1)));
 		}
 		Files.write(file, lines, StandardCharsets.UTF_8);
 	}
@@ -140,6 +143,8 @@ final class Report {
 		definitions.put("lost", "requests never answered: UDP after 1 s, TCP after a 5 s drain or on a broken "
 				+ "connection");
 		definitions.put("peakRssMb", "server's VmHWM from /proc/<pid>/status before it was stopped");
+		definitions.put("allocatedBytesPerMessage", "bytes allocated by all the server's threads in the measured "
+				+ "window (ThreadMXBean.getThreadAllocatedBytes, read over JMX) / verified replies in the window");
 		json.put("definitions", definitions);
 		List<Object> scenarios = new ArrayList<>();
 		for (ScenarioOutcome outcome : outcomes) {
@@ -199,6 +204,10 @@ final class Report {
 
 	private static String megabytes(double megabytes) {
 		return Double.isNaN(megabytes) ? "-" : String.format(Locale.ROOT, "%.0f", megabytes);
+	}
+
+	private static String bytes(double bytes) {
+		return Double.isNaN(bytes) ? "-" : String.format(Locale.ROOT, "%.0f", bytes);
 	}
 
 	private static String status(RunResult result) {

@@ -5,9 +5,13 @@ import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
-/** One target's figures for one scenario; {@code failure} is null when the run counts. */
+/**
+ * One target's figures for one scenario; {@code failure} is null when the run counts. {@code bytesPerMessage} is
+ * what the server allocated per message answered in the measured window ({@link AllocationProbe}), NaN if unknown.
+ */
 record RunResult(Target target, String failure, double msgsPerSecond, long p50Micros, long p99Micros,
-		long p999Micros, long maxMicros, double meanMicros, Recorder counts, long peakRssKb, Integer exitCode) {
+		long p999Micros, long maxMicros, double meanMicros, Recorder counts, long peakRssKb, Integer exitCode,
+		double bytesPerMessage) {
 
 	static RunResult of(Target target, Recorder recorder, int measuredSeconds, long peakRssKb, Integer exitCode,
 			String failure) {
@@ -19,7 +23,12 @@ record RunResult(Target target, String failure, double msgsPerSecond, long p50Mi
 		return new RunResult(target, failure, (double) recorder.completedInWindow / measuredSeconds,
 				measured ? latencies.getValueAtPercentile(50) : -1, measured ? latencies.getValueAtPercentile(99) : -1,
 				measured ? latencies.getValueAtPercentile(99.9) : -1, measured ? latencies.getMaxValue() : -1,
-				measured ? latencies.getMean() : Double.NaN, recorder, peakRssKb, exitCode);
+				measured ? latencies.getMean() : Double.NaN, recorder, peakRssKb, exitCode, Double.NaN);
+	}
+
+	RunResult withBytesPerMessage(double bytes) {
+		return new RunResult(this.target, this.failure, this.msgsPerSecond, this.p50Micros, this.p99Micros,
+				this.p999Micros, this.maxMicros, this.meanMicros, this.counts, this.peakRssKb, this.exitCode, bytes);
 	}
 
 	boolean ok() {
@@ -64,6 +73,7 @@ record RunResult(Target target, String failure, double msgsPerSecond, long p50Mi
 		json.put("lateUdpReplies", this.counts.late);
 		json.put("skippedPacedSends", this.counts.skipped);
 		json.put("peakRssMb", peakRssMb());
+		json.put("allocatedBytesPerMessage", Double.isNaN(this.bytesPerMessage) ? null : this.bytesPerMessage);
 		json.put("serverExitCode", this.exitCode);
 		return json;
 	}

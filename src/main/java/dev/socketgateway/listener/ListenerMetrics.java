@@ -264,14 +264,18 @@ public final class ListenerMetrics {
 	/**
 	 * The payload transformer, timed on a sample of messages, as a message {@link Transformer}. Spring
 	 * Integration calls one of those directly, where a plain function is called reflectively; and returning
-	 * the reply with the request's headers object saves copying every header into a new map per message.
+	 * the reply with the request's headers object saves copying every header into a new map per message. A
+	 * function that returns the payload it was given, changed in place, gets the request message back as the
+	 * reply: messages are immutable, and that one has the very payload and headers the reply would have.
 	 */
 	public Transformer timed(GenericTransformer<byte[], byte[]> transformer) {
 		return (message) -> {
 			boolean timed = ThreadLocalRandom.current().nextInt(TRANSFORM_SAMPLING) == 0;
 			long start = timed ? System.nanoTime() : 0;
-			Message<?> reply = new GenericMessage<>(transformer.transform((byte[]) message.getPayload()),
-					message.getHeaders());
+			Object payload = message.getPayload();
+			byte[] replyPayload = transformer.transform((byte[]) payload);
+			Message<?> reply = (replyPayload == payload) ? message
+					: new GenericMessage<>(replyPayload, message.getHeaders());
 			if (timed) {
 				this.transform.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			}

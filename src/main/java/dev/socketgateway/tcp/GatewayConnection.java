@@ -275,6 +275,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		}
 		this.stats.messageReceived();
 		this.context.metrics().message();
+		// Read before the flow: the frame is the transformer's, which may upper-case it in place.
+		boolean quit = this.context.isQuit(frame);
 		this.payload = frame;
 		Message<?> message = getMapper().toMessage(this);
 		this.payload = null;
@@ -282,7 +284,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		if (message != null && listener != null) {
 			listener.onMessage(message);
 		}
-		this.quitting = this.context.isQuit(frame);
+		this.quitting = quit;
 	}
 
 	@Override
@@ -296,7 +298,17 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 
 	@Override
 	public void send(Message<?> message) {
-		int length = write(this.codec.encode((byte[]) message.getPayload()));
+		byte[] reply = (byte[]) message.getPayload();
+		int length;
+		ByteBuffer framed = (this.tls == null) ? this.context.writeBuffer() : null;
+		if (framed != null && this.codec.encode(reply, framed)) {
+			// The thread's own buffer: the outbound buffer copies what the socket does not take before it returns.
+			length = framed.flip().remaining();
+			this.outbound.write(framed, true, true);
+		}
+		else {
+			length = write(this.codec.encode(reply));
+		}
 		this.stats.replied();
 		this.context.metrics().sent(length);
 	}
@@ -390,6 +402,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 			this.clientSlot.release();
 		}
 		super.close();
+		this.factory.connectionClosed();
 		SessionLog sessions = this.context.sessionLog();
 		if (sessions != null) {
 			sessions.closed(this.stats, (this.tls != null) ? this.tls.handshake() : null);

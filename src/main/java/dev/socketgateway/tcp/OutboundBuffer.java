@@ -82,16 +82,27 @@ final class OutboundBuffer {
 	 * connection has then been closed
 	 */
 	void write(ByteBuffer bytes, boolean counted) {
+		write(bytes, counted, false);
+	}
+
+	/**
+	 * Writes what the socket takes now and queues the rest, behind anything queued before.
+	 * @param counted whether a failed write counts as write-failed (not so for a best-effort close_notify)
+	 * @param reused whether the caller reuses {@code bytes} once this returns, so that what is queued is a copy
+	 * @throws WriteFailedException if the socket failed or the queue would pass max-pending-write-bytes; the
+	 * connection has then been closed
+	 */
+	void write(ByteBuffer bytes, boolean counted, boolean reused) {
 		this.lock.lock();
 		try {
 			this.stats.sent(bytes.remaining());
 			if (!this.pending.isEmpty()) {
-				enqueue(bytes);
+				enqueue(bytes, reused);
 				return;
 			}
 			this.channel.write(bytes);
 			if (bytes.hasRemaining()) {
-				enqueue(bytes);
+				enqueue(bytes, reused);
 				this.owner.flushWhenWritable();
 			}
 		}
@@ -130,7 +141,7 @@ final class OutboundBuffer {
 		return this.lock;
 	}
 
-	private void enqueue(ByteBuffer bytes) {
+	private void enqueue(ByteBuffer bytes, boolean reused) {
 		if (this.pendingBytes + bytes.remaining() > this.limit) {
 			this.listener.warnings().warn(
 					"Listener '{}' peer {}: client is not reading, {} reply bytes pending; closing",
@@ -138,8 +149,8 @@ final class OutboundBuffer {
 			giveUp();
 			throw new WriteFailedException(new IOException("pending write limit exceeded"));
 		}
-		this.pending.add(bytes);
 		this.pendingBytes += bytes.remaining();
+		this.pending.add(reused ? ByteBuffer.allocate(bytes.remaining()).put(bytes).flip() : bytes);
 	}
 
 	/**

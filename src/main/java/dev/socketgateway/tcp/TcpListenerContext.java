@@ -32,6 +32,14 @@ final class TcpListenerContext {
 	private static final ThreadLocal<ByteBuffer> READ_BUFFER =
 			ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_BUFFER_BYTES));
 
+	/**
+	 * One buffer per event loop that replies are framed into and written from, so that a reply costs no buffer of
+	 * its own; direct, so the socket writes it without the JDK's copy into a temporary direct buffer. A reply that
+	 * does not fit is framed into a buffer of its own instead.
+	 */
+	private static final ThreadLocal<ByteBuffer> WRITE_BUFFER =
+			ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_BUFFER_BYTES));
+
 	private final String name;
 
 	private final ListenerProperties settings;
@@ -186,6 +194,11 @@ final class TcpListenerContext {
 	/** The calling thread's read buffer, emptied. */
 	ByteBuffer readBuffer() {
 		return READ_BUFFER.get().clear();
+	}
+
+	/** The calling thread's write buffer, emptied; what the socket does not take of it is copied to be queued. */
+	ByteBuffer writeBuffer() {
+		return WRITE_BUFFER.get().clear();
 	}
 
 }

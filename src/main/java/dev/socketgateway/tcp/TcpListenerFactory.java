@@ -217,7 +217,7 @@ class TcpListenerFactory implements ListenerFactory {
 				.id(id)
 				.addBean(id + ".connectionFactory", factory)
 				.register();
-		FlowMetrics.withoutIntegrationTimers(this.applicationContext, id + ".");
+		FlowMetrics.withoutPerMessageInstrumentation(this.applicationContext, id + ".");
 		return new LoopServer(factory, bound, registration);
 	}
 

@@ -80,6 +80,26 @@ public final class CaseConverter {
 	}
 
 	/**
+	 * Upper-case all of {@code in}, in place when it is plain ASCII in an ASCII-transparent charset (the upper case
+	 * then has as many bytes), saving the reply's array; otherwise into a new array, as {@link #uppercase(byte[])}
+	 * does. For a caller that owns {@code in} and does not read it afterwards, such as a listener's transformer,
+	 * which gets an array of its own for every message.
+	 * @param in the encoded text; its contents are undefined afterwards, unless it is what is returned
+	 * @return {@code in} upper-cased, or a new array holding the upper-cased text
+	 */
+	public byte[] uppercaseInPlace(byte[] in) {
+		if (!this.asciiTransparent) {
+			return uppercase(in);
+		}
+		int done = uppercaseAscii(in, 0, in.length, in);
+		if (done == in.length) {
+			return in;
+		}
+		// The prefix is upper-cased already, and ends on a character boundary.
+		return uppercaseByDecoding(in, done, in.length, new Output(Arrays.copyOf(in, in.length), done));
+	}
+
+	/**
 	 * Upper-case {@code in[off, off + len)} into a new array. Characters are upper-cased
 	 * with {@link String#toUpperCase(Locale) toUpperCase(Locale.ROOT)}, so the result can
 	 * be longer than the input ('ß' becomes "SS"). Malformed or unmappable bytes, including
@@ -95,21 +115,31 @@ public final class CaseConverter {
 		byte[] out = new byte[len];
 		int done = 0;
 		if (this.asciiTransparent) {
-			// Here every byte below 0x80 seen from a character boundary is a whole
-			// character, so plain ASCII needs no decoder at all.
-			for (; done < len; done++) {
-				byte b = in[off + done];
-				if (b < 0) {
-					break;
-				}
-				out[done] = (b >= 'a' && b <= 'z') ? (byte) (b - ('a' - 'A')) : b;
-			}
+			done = uppercaseAscii(in, off, len, out);
 			if (done == len) {
 				return out;
 			}
 		}
 		// The ASCII prefix ends on a character boundary, so decoding can pick up there.
 		return uppercaseByDecoding(in, off + done, off + len, new Output(out, done));
+	}
+
+	/**
+	 * Upper-cases the plain ASCII prefix of {@code in[off, off + len)} into {@code out} from its start, which may be
+	 * {@code in} itself when {@code off} is 0. In an ASCII-transparent charset every byte below 0x80 seen from a
+	 * character boundary is a whole character, so plain ASCII needs no decoder at all.
+	 * @return the length of the prefix
+	 */
+	private static int uppercaseAscii(byte[] in, int off, int len, byte[] out) {
+		int done = 0;
+		for (; done < len; done++) {
+			byte b = in[off + done];
+			if (b < 0) {
+				break;
+			}
+			out[done] = (b >= 'a' && b <= 'z') ? (byte) (b - ('a' - 'A')) : b;
+		}
+		return done;
 	}
 
 	private byte[] uppercaseByDecoding(byte[] in, int from, int to, Output out) {

@@ -14,6 +14,10 @@ import org.springframework.integration.core.GenericTransformer;
  * message, so that whatever depends only on the listener (a charset's decoders, a lookup table) is set up
  * once and not per message. The function is called on the listener's event loops and receive threads,
  * several at once, and must not block.
+ * <p>
+ * The payload array it is given is its own: each message gets a new array, which the gateway neither reuses nor
+ * reads once the function returns. The function may keep it, or change it and return it as the reply, as the
+ * default does for plain ASCII text, saving an array per message.
  */
 @FunctionalInterface
 public interface GatewayTransformer {

@@ -20,9 +20,13 @@ public final class UppercaseTransformer implements GatewayTransformer {
 	// Charsets come from configuration, so this stays a handful of entries.
 	private final ConcurrentMap<Charset, CaseConverter> converters = new ConcurrentHashMap<>();
 
+	/**
+	 * Upper-cases each payload in place when it is plain ASCII ({@link CaseConverter#uppercaseInPlace}): the payload
+	 * is the function's own (see {@link GatewayTransformer}), and the reply then costs no array of its own.
+	 */
 	@Override
 	public GenericTransformer<byte[], byte[]> forListener(String listener, Charset charset) {
-		return converter(charset)::uppercase;
+		return converter(charset)::uppercaseInPlace;
 	}
 
 	/**

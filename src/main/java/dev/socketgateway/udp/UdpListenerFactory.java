@@ -119,7 +119,7 @@ class UdpListenerFactory implements ListenerFactory {
 		String id = "gateway." + name + ".receiver-" + index;
 		try {
 			IntegrationFlowRegistration registration = this.flows.registration(flow).id(id).register();
-			FlowMetrics.withoutIntegrationTimers(this.applicationContext, id + ".");
+			FlowMetrics.withoutPerMessageInstrumentation(this.applicationContext, id + ".");
 			return new ReceiveThread(receiver, thread, registration);
 		}
 		catch (RuntimeException ex) {

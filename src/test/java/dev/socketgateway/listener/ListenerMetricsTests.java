@@ -36,6 +36,20 @@ class ListenerMetricsTests {
 	}
 
 	@Test
+	void aPayloadChangedInPlaceIsAnsweredWithTheRequestMessageItself() {
+		ListenerMetrics metrics = new ListenerMetrics(new SimpleMeterRegistry(), "tcp", "tcp", () -> 0);
+		Transformer inPlace = metrics.timed((payload) -> {
+			payload[0] = 'A';
+			return payload;
+		});
+		Message<byte[]> request = new GenericMessage<>("abc".getBytes(StandardCharsets.US_ASCII),
+				new MessageHeaders(Map.of("connection", "c1")));
+		Message<?> reply = inPlace.transform(request);
+		assertThat(reply).as("no second message for the same payload and headers").isSameAs(request);
+		assertThat((byte[]) reply.getPayload()).asString(StandardCharsets.US_ASCII).isEqualTo("Abc");
+	}
+
+	@Test
 	void theRejectionReasonsAndRateLimitedCountersAreThereBeforeAnythingHappens() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		ListenerMetrics metrics = new ListenerMetrics(registry, "tcp", "tcp", () -> 0);

@@ -65,6 +65,18 @@ class OutboundBufferTests {
 	}
 
 	@Test
+	void whatIsQueuedOfAReusedBufferIsACopySoTheNextReplyInItChangesNothing() {
+		ByteBuffer reused = ByteBuffer.allocate(8);
+		this.socket.room = 2;
+		this.buffer.write(reused.put(bytes("first")).flip(), true, true);
+		this.buffer.write(reused.clear().put(bytes("next")).flip(), true, true);
+		reused.clear().put(bytes("XXXXXXXX"));
+		this.socket.room = 100;
+		assertThat(this.buffer.flush()).isTrue();
+		assertThat(this.socket.wire()).isEqualTo("firstnext");
+	}
+
+	@Test
 	void goingOverMaxPendingWriteBytesClosesTheConnectionAndFailsTheWrite() {
 		this.socket.room = 0;
 		this.buffer.write(ascii("0123456789"), true);
@@ -157,7 +169,11 @@ class OutboundBufferTests {
 	}
 
 	private static ByteBuffer ascii(String text) {
-		return ByteBuffer.wrap(text.getBytes(UTF_8));
+		return ByteBuffer.wrap(bytes(text));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(UTF_8);
 	}
 
 	/** A socket with {@code room} bytes free in its send buffer; the test makes more as if the client read. */

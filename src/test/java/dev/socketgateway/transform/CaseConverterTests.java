@@ -78,6 +78,28 @@ class CaseConverterTests {
 	}
 
 	@Test
+	void plainAsciiIsUppercasedInPlaceInAnAsciiTransparentCharset() {
+		for (CaseConverter converter : List.of(UTF8_CONVERTER, GBK_CONVERTER, LATIN1_CONVERTER)) {
+			byte[] in = "Hello, World! az @[`{ ~\r\n".getBytes(converter.charset());
+			byte[] out = converter.uppercaseInPlace(in);
+			assertThat(out).isSameAs(in).isEqualTo("HELLO, WORLD! AZ @[`{ ~\r\n".getBytes(converter.charset()));
+		}
+	}
+
+	@Test
+	void inPlaceGivesTheSameTextAsANewArrayWhateverTheInput() {
+		for (String text : List.of("", "plain ascii", "straße", "show 信息", "aÿ", "ab乤cd", "ÿ")) {
+			for (CaseConverter converter : List.of(UTF8_CONVERTER, GBK_CONVERTER, GB18030_CONVERTER, LATIN1_CONVERTER,
+					UTF16BE_CONVERTER)) {
+				byte[] expected = converter.uppercase(text.getBytes(converter.charset()));
+				assertThat(converter.uppercaseInPlace(text.getBytes(converter.charset())))
+					.as("%s in %s", text, converter.charset())
+					.isEqualTo(expected);
+			}
+		}
+	}
+
+	@Test
 	void emptyInputGivesEmptyOutput() {
 		assertThat(UTF8_CONVERTER.uppercase(new byte[0])).isEmpty();
 		assertThat(GBK_CONVERTER.uppercase(new byte[0])).isEmpty();

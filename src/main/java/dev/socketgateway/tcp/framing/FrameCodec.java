@@ -19,6 +19,13 @@ public interface FrameCodec {
 	public ByteBuffer encode(byte[] reply);
 
 	/**
+	 * Frames a reply as {@link #encode(byte[])} does, into the end of a buffer the caller reuses, so that a reply
+	 * costs one copy and no allocation.
+	 * @return false, with {@code out} unchanged, if the framed reply does not fit in what remains of {@code out}
+	 */
+	public boolean encode(byte[] reply, ByteBuffer out);
+
+	/**
 	 * What to send before closing a connection whose frame is over the limit, or null for nothing: a
 	 * framing meant for people at a terminal says why; a binary framing just closes.
 	 */

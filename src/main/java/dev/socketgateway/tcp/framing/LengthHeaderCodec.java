@@ -50,15 +50,25 @@ final class LengthHeaderCodec extends BufferingCodec {
 
 	@Override
 	public ByteBuffer encode(byte[] reply) {
+		ByteBuffer framed = ByteBuffer.allocate(this.headerBytes + reply.length);
+		encode(reply, framed);
+		return framed.flip();
+	}
+
+	@Override
+	public boolean encode(byte[] reply, ByteBuffer out) {
 		if (reply.length > this.maxFrameBytes) {
 			// Upper case can be longer than the request ('ß' becomes "SS"); a header too narrow cannot carry it.
 			throw FramingException.tooLarge(this.maxFrameBytes);
 		}
-		ByteBuffer framed = ByteBuffer.allocate(this.headerBytes + reply.length);
-		for (int shift = 8 * (this.headerBytes - 1); shift >= 0; shift -= 8) {
-			framed.put((byte) (reply.length >>> shift));
+		if (this.headerBytes + reply.length > out.remaining()) {
+			return false;
 		}
-		return framed.put(reply).flip();
+		for (int shift = 8 * (this.headerBytes - 1); shift >= 0; shift -= 8) {
+			out.put((byte) (reply.length >>> shift));
+		}
+		out.put(reply);
+		return true;
 	}
 
 }

@@ -78,7 +78,17 @@ final class LineCodec extends BufferingCodec {
 	@Override
 	public ByteBuffer encode(byte[] reply) {
 		ByteBuffer framed = ByteBuffer.allocate(reply.length + this.terminator.length);
-		return framed.put(reply).put(this.terminator).flip();
+		encode(reply, framed);
+		return framed.flip();
+	}
+
+	@Override
+	public boolean encode(byte[] reply, ByteBuffer out) {
+		if (reply.length + this.terminator.length > out.remaining()) {
+			return false;
+		}
+		out.put(reply).put(this.terminator);
+		return true;
 	}
 
 	/** Sent before closing a connection whose line is too long, so a person at a terminal sees why. */

@@ -67,4 +67,13 @@ final class StreamCodec implements FrameCodec {
 		return ByteBuffer.wrap(reply);
 	}
 
+	@Override
+	public boolean encode(byte[] reply, ByteBuffer out) {
+		if (reply.length > out.remaining()) {
+			return false;
+		}
+		out.put(reply);
+		return true;
+	}
+
 }

@@ -57,7 +57,18 @@ final class StxEtxCodec extends BufferingCodec {
 
 	@Override
 	public ByteBuffer encode(byte[] reply) {
-		return ByteBuffer.allocate(reply.length + 2).put(STX).put(reply).put(ETX).flip();
+		ByteBuffer framed = ByteBuffer.allocate(reply.length + 2);
+		encode(reply, framed);
+		return framed.flip();
+	}
+
+	@Override
+	public boolean encode(byte[] reply, ByteBuffer out) {
+		if (reply.length + 2 > out.remaining()) {
+			return false;
+		}
+		out.put(STX).put(reply).put(ETX);
+		return true;
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.socketgateway.tcp.framing;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,6 +48,20 @@ class FrameCodecsTests {
 	}
 
 	@ParameterizedTest
+	@EnumSource(Framing.class)
+	void eachFramingFramesAReplyIntoAReusedBufferOnlyWhenItFitsWhole(Framing framing) {
+		byte[] wire = HexFormat.of().parseHex(ABC_ON_THE_WIRE.get(framing));
+		FrameCodec codec = codecFor(framing, 64);
+		ByteBuffer out = ByteBuffer.allocate(wire.length + 2).put((byte) '>');
+		assertThat(codec.encode(bytes("abc"), out)).isTrue();
+		assertThat(bytes(out.flip())).as("after what the buffer held").isEqualTo(concat(new byte[] { '>' }, wire));
+
+		ByteBuffer tooSmall = ByteBuffer.allocate(wire.length - 1);
+		assertThat(codec.encode(bytes("abc"), tooSmall)).isFalse();
+		assertThat(tooSmall.position()).as("nothing written").isZero();
+	}
+
+	@ParameterizedTest
 	@EnumSource(value = Framing.class, names = "STREAM", mode = EnumSource.Mode.EXCLUDE)
 	void everyFramingButStreamHoldsRequestsToTheListenersFrameLimit(Framing framing) {
 		byte[] fits = HexFormat.of().parseHex(ABC_ON_THE_WIRE.get(framing));
@@ -60,6 +75,12 @@ class FrameCodecsTests {
 			.isThrownBy(() -> codecFor(framing, 3).decode(ByteBuffer.wrap(oneOver), (frame) -> {
 			}))
 			.matches(FramingException::isTooLarge, "is frame-too-large");
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
 	}
 
 	private static FrameCodec codecFor(Framing framing, int maxFrameBytes) {
