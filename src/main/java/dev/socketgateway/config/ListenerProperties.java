@@ -185,9 +185,10 @@ public class ListenerProperties {
 
 	/**
 	 * UDP sockets on the listener's port (SO_REUSEPORT, the kernel spreading clients over them), each
-	 * with its own thread that receives, transforms and answers; 0 means one per CPU core, at most 64.
+	 * with its own thread that receives, transforms and answers; 0 means one per two CPU cores (at least one,
+	 * at most 64).
 	 */
-	@Min(value = 0, message = "must not be negative (0 means one per CPU core)")
+	@Min(value = 0, message = "must not be negative (0 means one per two CPU cores)")
 	@Max(value = MAX_RECEIVE_THREADS, message = "must be at most " + MAX_RECEIVE_THREADS
 			+ ": one per core is the most that helps")
 	private int receiveThreads = 0;
@@ -455,10 +456,15 @@ public class ListenerProperties {
 		this.receiveThreads = receiveThreads;
 	}
 
-	/** The configured number of receive threads, or one per CPU core (at most {@value #MAX_RECEIVE_THREADS}) when unset. */
+	/**
+	 * The configured number of receive threads, or one per two CPU cores (at least one, at most
+	 * {@value #MAX_RECEIVE_THREADS}) when unset. Not one per core, as TCP's event loops: a receive thread makes a
+	 * system call per datagram and sleeps whenever its socket is empty, and on two cores two threads answered 0.68 of
+	 * Netty's datagrams where one answered 0.92 (docs/performance.md, "UDP receive threads").
+	 */
 	public int effectiveReceiveThreads() {
 		return (this.receiveThreads > 0) ? this.receiveThreads
-				: Math.min(Runtime.getRuntime().availableProcessors(), MAX_RECEIVE_THREADS);
+				: Math.min(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), MAX_RECEIVE_THREADS);
 	}
 
 	public int getReceiveBufferBytes() {

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,8 +15,8 @@ import dev.socketgateway.listener.ThrottledWarnings;
 import dev.socketgateway.security.AllowList;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
@@ -112,7 +111,7 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 					this.listenerName, peer(sender));
 			return true;
 		}
-		this.peers.seen(sender);
+		MessageHeaders headers = this.peers.seen(sender);
 		this.metrics.received(length);
 		if (length > this.maxDatagramBytes) {
 			this.metrics.error("datagram-too-large");
@@ -127,7 +126,7 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 		this.metrics.message();
 		this.answering.lock();
 		try {
-			sendMessage(new GenericMessage<>(payload, Map.of(IpHeaders.PACKET_ADDRESS, sender)));
+			sendMessage(new GenericMessage<>(payload, headers));
 		}
 		catch (RuntimeException ex) {
 			this.warnings.warn("Listener '{}' peer {}: datagram not answered: {}", this.listenerName, peer(sender),

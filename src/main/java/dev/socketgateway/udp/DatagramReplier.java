@@ -22,6 +22,9 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 
 	private final ListenerMetrics metrics;
 
+	/** Reused for every reply: only the receive thread of this replier's flow sends, one datagram at a time. */
+	private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
+
 	DatagramReplier(DatagramReceiver receiver, ListenerMetrics metrics) {
 		// The same routing as the fast path below, for anything that calls the adapter's stock send.
 		super(new FunctionExpression<Message<?>>(
@@ -36,7 +39,9 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 		byte[] reply = (byte[]) message.getPayload();
 		SocketAddress sender = message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class);
 		try {
-			this.receiver.socket().send(new DatagramPacket(reply, reply.length, sender));
+			this.packet.setData(reply);
+			this.packet.setSocketAddress(sender);
+			this.receiver.socket().send(this.packet);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.metrics.error("write-failed");

@@ -130,7 +130,7 @@ class GatewayPropertiesTests {
 	void negativeReceiveThreadsFailNamingTheKey() {
 		assertFailure("gateway.listeners.u.protocol=udp", "gateway.listeners.u.port=7000",
 				"gateway.listeners.u.receive-threads=-1")
-			.contains("listeners[u].receiveThreads").contains("must not be negative (0 means one per CPU core)");
+			.contains("listeners[u].receiveThreads").contains("must not be negative (0 means one per two CPU cores)");
 	}
 
 	@Test
@@ -148,10 +148,10 @@ class GatewayPropertiesTests {
 	}
 
 	@Test
-	void aUdpListenerHasOneReceiveThreadPerCoreAndAFourMebibyteReceiveBufferByDefault() {
+	void aUdpListenerHasOneReceiveThreadPerTwoCoresAndAFourMebibyteReceiveBufferByDefault() {
 		ListenerProperties udp = new ListenerProperties();
 		assertThat(udp.getReceiveThreads()).isZero();
-		assertThat(udp.effectiveReceiveThreads()).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), 64));
+		assertThat(udp.effectiveReceiveThreads()).isEqualTo(Math.min(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 64));
 		assertThat(udp.getReceiveBufferBytes()).isEqualTo(4 * 1024 * 1024);
 		udp.setReceiveThreads(3);
 		assertThat(udp.effectiveReceiveThreads()).isEqualTo(3);

@@ -8,6 +8,8 @@ import java.util.Map;
 import dev.socketgateway.listener.PeerInfo;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +35,20 @@ class RecentPeersTests {
 		assertThat(ports).as("heard from again, so not the least recent").contains(10_000);
 		assertThat(ports).as("the least recently seen").doesNotContain(10_001);
 		assertThat(ports).contains(10_002, 20_000);
+	}
+
+	@Test
+	void aPeersMessagesShareOneHeadersObjectHoldingItsAddressAndNoIdOrTimestamp() {
+		RecentPeers.Receiver receiver = this.peers.receiver(0);
+		MessageHeaders first = receiver.seen(peer(1));
+		MessageHeaders again = receiver.seen(new InetSocketAddress("127.0.0.1", 1));
+		MessageHeaders other = receiver.seen(peer(2));
+		assertThat(again).isSameAs(first);
+		assertThat(other).isNotSameAs(first);
+		assertThat(first.get(IpHeaders.PACKET_ADDRESS)).isEqualTo(peer(1));
+		assertThat(other.get(IpHeaders.PACKET_ADDRESS)).isEqualTo(peer(2));
+		assertThat(first.getId()).isNull();
+		assertThat(first.getTimestamp()).isNull();
 	}
 
 	@Test
