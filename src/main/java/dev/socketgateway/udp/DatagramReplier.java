@@ -9,6 +9,7 @@ import dev.socketgateway.listener.ListenerMetrics;
 import org.springframework.integration.expression.FunctionExpression;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.udp.outbound.UnicastSendingMessageHandler;
+import org.springframework.integration.support.utils.IntegrationUtils;
 import org.springframework.messaging.Message;
 
 /**
@@ -32,6 +33,21 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 		setSocketExpression(new FunctionExpression<Message<?>>((message) -> receiver.socket()));
 		this.receiver = receiver;
 		this.metrics = metrics;
+	}
+
+	/**
+	 * Sends the reply without the stock handler's acknowledgment bookkeeping, which this gateway does not use: it
+	 * reads each message's id for it, and makes a random one (SecureRandom, and its string) for a message without,
+	 * as every datagram's message is (headers made once per peer, with no id).
+	 */
+	@Override
+	public void handleMessageInternal(Message<?> message) {
+		try {
+			convertAndSend(message);
+		}
+		catch (IOException ex) {
+			throw IntegrationUtils.wrapInHandlingExceptionIfNecessary(message, () -> "failed to send UDP packet", ex);
+		}
 	}
 
 	@Override

@@ -1,0 +1,94 @@
+package dev.socketgateway.udp;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.Arrays;
+
+import com.sun.management.ThreadMXBean;
+import dev.socketgateway.GatewayTest;
+import dev.socketgateway.listener.ListenerRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static dev.socketgateway.GatewayClients.TIMEOUT;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * What a datagram costs its receive thread in garbage, counted exactly by the JVM per thread: the payload's copy and
+ * its message, not a map of headers, a message id or a random UUID per reply (docs/performance.md, "Allocation per
+ * message").
+ */
+@GatewayTest
+class DatagramAllocationIntegrationTests {
+
+	/** The benchmark's message size: 32 bytes of lower-case ASCII. */
+	private static final byte[] REQUEST = "abcdefghijklmnopqrstuvwxyz012345".getBytes(US_ASCII);
+
+	private static final byte[] REPLY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345".getBytes(US_ASCII);
+
+	/** Enough round trips for the hot path to be compiled, as it is in a running service, before counting. */
+	private static final int WARM_UP = 20_000;
+
+	private static final int MEASURED = 20_000;
+
+	/**
+	 * Measured 152: the payload's copy (48 bytes for 32), its message (24 bytes) and what the JDK's datagram socket
+	 * allocates per receive and send. The stock outbound adapter's random UUID and its string, made for a message
+	 * without an id, brought it to 304; a header map with a generated id per datagram would add more.
+	 */
+	private static final long MAX_BYTES_PER_DATAGRAM = 200;
+
+	private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+	@Autowired
+	private ListenerRegistry registry;
+
+	@Test
+	void aDatagramAndItsReplyCostTheReceiveThreadLessThanTwoHundredBytes() throws IOException {
+		assumeThat(this.threads.isThreadAllocatedMemorySupported()).as("per-thread allocation counters").isTrue();
+		this.threads.setThreadAllocatedMemoryEnabled(true);
+		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			socket.connect(InetAddress.getLoopbackAddress(), this.registry.listener("udp").port());
+			exchange(socket, WARM_UP);
+			long before = receiveThreadsAllocatedBytes();
+			exchange(socket, MEASURED);
+			long perDatagram = (receiveThreadsAllocatedBytes() - before) / MEASURED;
+			assertThat(perDatagram).as("bytes the receive threads allocated per datagram")
+				.isLessThan(MAX_BYTES_PER_DATAGRAM);
+		}
+	}
+
+	/** Request and reply, one datagram at a time. */
+	private static void exchange(DatagramSocket socket, int datagrams) throws IOException {
+		DatagramPacket reply = new DatagramPacket(new byte[REPLY.length + 1], REPLY.length + 1);
+		for (int i = 0; i < datagrams; i++) {
+			socket.send(new DatagramPacket(REQUEST, REQUEST.length));
+			reply.setLength(REPLY.length + 1);
+			socket.receive(reply);
+			byte[] bytes = Arrays.copyOf(reply.getData(), reply.getLength());
+			if (!Arrays.equals(bytes, REPLY)) {
+				assertThat(bytes).as("reply %d", i).isEqualTo(REPLY);
+			}
+		}
+	}
+
+	/** The allocated bytes of the udp listener's receive threads ({@code <listener>-udp-<i>}). */
+	private long receiveThreadsAllocatedBytes() {
+		long total = 0;
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("udp-udp-")) {
+				total += this.threads.getThreadAllocatedBytes(thread.getId());
+			}
+		}
+		assertThat(total).as("allocated bytes of threads named udp-udp-*").isPositive();
+		return total;
+	}
+
+}
