@@ -1,12 +1,11 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.util.Arrays;
 
-import com.sun.management.ThreadMXBean;
 import dev.socketgateway.GatewayTest;
+import dev.socketgateway.ThreadAllocation;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,6 @@ import static dev.socketgateway.GatewayClients.send;
 import static dev.socketgateway.GatewayClients.tcp;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * What a message costs the event loop in garbage, counted exactly by the JVM per thread: a request answered on a
@@ -43,20 +41,17 @@ class MessageAllocationIntegrationTests {
 	 */
 	private static final long MAX_BYTES_PER_MESSAGE = 100;
 
-	private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-
 	@Autowired
 	private ListenerRegistry registry;
 
 	@Test
 	void aRequestAndItsReplyCostTheEventLoopsLessThanOneHundredBytes() throws IOException {
-		assumeThat(this.threads.isThreadAllocatedMemorySupported()).as("per-thread allocation counters").isTrue();
-		this.threads.setThreadAllocatedMemoryEnabled(true);
+		ThreadAllocation.assumeCounted();
 		try (Socket socket = tcp(this.registry.listener("tcp").port())) {
 			exchange(socket, WARM_UP);
-			long before = eventLoopsAllocatedBytes();
+			long before = ThreadAllocation.ofThreadsNamed("tcp-tcp-loop-");
 			exchange(socket, MEASURED);
-			long perMessage = (eventLoopsAllocatedBytes() - before) / MEASURED;
+			long perMessage = (ThreadAllocation.ofThreadsNamed("tcp-tcp-loop-") - before) / MEASURED;
 			assertThat(perMessage).as("bytes the event loops allocated per message").isLessThan(MAX_BYTES_PER_MESSAGE);
 		}
 	}
@@ -70,18 +65,6 @@ class MessageAllocationIntegrationTests {
 				assertThat(reply).as("reply %d", i).isEqualTo(REPLY);
 			}
 		}
-	}
-
-	/** The allocated bytes of the tcp listener's event loops ({@link EventLoop} names them after the listener). */
-	private long eventLoopsAllocatedBytes() {
-		long total = 0;
-		for (Thread thread : Thread.getAllStackTraces().keySet()) {
-			if (thread.getName().startsWith("tcp-tcp-loop-")) {
-				total += this.threads.getThreadAllocatedBytes(thread.getId());
-			}
-		}
-		assertThat(total).as("allocated bytes of threads named tcp-tcp-loop-*").isPositive();
-		return total;
 	}
 
 }

@@ -1,14 +1,13 @@
 package dev.socketgateway.udp;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.Arrays;
 
-import com.sun.management.ThreadMXBean;
 import dev.socketgateway.GatewayTest;
+import dev.socketgateway.ThreadAllocation;
 import dev.socketgateway.listener.ListenerRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static dev.socketgateway.GatewayClients.TIMEOUT;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * What a datagram costs its receive thread in garbage, counted exactly by the JVM per thread: the payload's copy and
@@ -44,22 +42,19 @@ class DatagramAllocationIntegrationTests {
 	 */
 	private static final long MAX_BYTES_PER_DATAGRAM = 200;
 
-	private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-
 	@Autowired
 	private ListenerRegistry registry;
 
 	@Test
 	void aDatagramAndItsReplyCostTheReceiveThreadLessThanTwoHundredBytes() throws IOException {
-		assumeThat(this.threads.isThreadAllocatedMemorySupported()).as("per-thread allocation counters").isTrue();
-		this.threads.setThreadAllocatedMemoryEnabled(true);
+		ThreadAllocation.assumeCounted();
 		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			socket.setSoTimeout((int) TIMEOUT.toMillis());
 			socket.connect(InetAddress.getLoopbackAddress(), this.registry.listener("udp").port());
 			exchange(socket, WARM_UP);
-			long before = receiveThreadsAllocatedBytes();
+			long before = ThreadAllocation.ofThreadsNamed("udp-udp-");
 			exchange(socket, MEASURED);
-			long perDatagram = (receiveThreadsAllocatedBytes() - before) / MEASURED;
+			long perDatagram = (ThreadAllocation.ofThreadsNamed("udp-udp-") - before) / MEASURED;
 			assertThat(perDatagram).as("bytes the receive threads allocated per datagram")
 				.isLessThan(MAX_BYTES_PER_DATAGRAM);
 		}
@@ -77,18 +72,6 @@ class DatagramAllocationIntegrationTests {
 				assertThat(bytes).as("reply %d", i).isEqualTo(REPLY);
 			}
 		}
-	}
-
-	/** The allocated bytes of the udp listener's receive threads ({@code <listener>-udp-<i>}). */
-	private long receiveThreadsAllocatedBytes() {
-		long total = 0;
-		for (Thread thread : Thread.getAllStackTraces().keySet()) {
-			if (thread.getName().startsWith("udp-udp-")) {
-				total += this.threads.getThreadAllocatedBytes(thread.getId());
-			}
-		}
-		assertThat(total).as("allocated bytes of threads named udp-udp-*").isPositive();
-		return total;
 	}
 
 }
