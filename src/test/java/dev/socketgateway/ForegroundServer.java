@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A server from the operating system's packages that a test runs in the foreground, as an operator's service
- * manager would (HAProxy, Prometheus): everything it prints is kept for failure messages, and closing it stops it
+ * manager would (HAProxy, nginx, Prometheus): everything it prints is kept for failure messages, and closing it stops it
  * with SIGTERM.
  */
 public abstract class ForegroundServer implements AutoCloseable {
@@ -24,6 +24,11 @@ public abstract class ForegroundServer implements AutoCloseable {
 		this.process = builder.start();
 	}
 
+	/** The server's process id (nginx's master writes it to its pid file once it listens). */
+	protected long pid() {
+		return this.process.pid();
+	}
+
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}
@@ -33,11 +38,15 @@ public abstract class ForegroundServer implements AutoCloseable {
 		return this.output.text();
 	}
 
-	/** Stops the server with SIGTERM, which in the foreground ends it, and kills it if it lingers. */
+	/**
+	 * Stops the server with SIGTERM, which in the foreground ends it, and kills it and any process it started (nginx's
+	 * workers) if it lingers, so that none outlives the build holding a port.
+	 */
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
 		if (!this.process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+			this.process.descendants().forEach(ProcessHandle::destroyForcibly);
 			this.process.destroyForcibly();
 		}
 	}

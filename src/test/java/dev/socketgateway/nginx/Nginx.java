@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.socketgateway.ConfigTemplate;
+import dev.socketgateway.ForegroundServer;
 import dev.socketgateway.InstalledProgram;
 import dev.socketgateway.ProcessOutput;
 
@@ -24,7 +24,7 @@ import static dev.socketgateway.GatewayClients.TIMEOUT;
  * so that the file docs/deployment.md quotes is the whole configuration. Everything nginx prints (its error log,
  * at {@code warn}) is kept for assertions and failure messages.
  */
-final class Nginx implements AutoCloseable {
+final class Nginx extends ForegroundServer {
 
 	/** Names an nginx binary to use instead of the one on the PATH, or a missing one to try the skip. */
 	static final String BINARY_PROPERTY = "it.nginx.binary";
@@ -43,16 +43,11 @@ final class Nginx implements AutoCloseable {
 
 	private static final Path DEBIAN_STREAM_MODULE = Path.of("/usr/lib/nginx/modules/ngx_stream_module.so");
 
-	private final Process process;
-
 	private final Path pidFile;
 
-	private final ProcessOutput output;
-
-	private Nginx(Process process, Path pidFile, ProcessOutput output) {
-		this.process = process;
+	private Nginx(ProcessBuilder builder, Path pidFile) throws IOException {
+		super(builder, "nginx");
 		this.pidFile = pidFile;
-		this.output = output;
 	}
 
 	/**
@@ -69,9 +64,7 @@ final class Nginx implements AutoCloseable {
 		Path file = Files.writeString(directory.resolve("nginx.conf"), config);
 		Path pidFile = directory.resolve("nginx.pid");
 		check(command(binary, directory, file, pidFile, "-t"), config);
-		ProcessBuilder builder = command(binary, directory, file, pidFile);
-		ProcessOutput output = ProcessOutput.of(builder, "nginx");
-		return new Nginx(builder.start(), pidFile, output);
+		return new Nginx(command(binary, directory, file, pidFile), pidFile);
 	}
 
 	private static void check(ProcessBuilder test, String config) throws IOException, InterruptedException {
@@ -123,20 +116,11 @@ final class Nginx implements AutoCloseable {
 	boolean isListening() {
 		try {
 			return Files.exists(this.pidFile)
-					&& Files.readString(this.pidFile).strip().equals(String.valueOf(this.process.pid()));
+					&& Files.readString(this.pidFile).strip().equals(String.valueOf(pid()));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	boolean isAlive() {
-		return this.process.isAlive();
-	}
-
-	/** Everything nginx printed so far: its error log. */
-	String output() {
-		return this.output.text();
 	}
 
 	/**
@@ -149,19 +133,6 @@ final class Nginx implements AutoCloseable {
 			.filter((line) -> line.contains(text) && line.contains(client)
 					&& line.contains(", upstream: \"" + upstream + "\""))
 			.toList();
-	}
-
-	/**
-	 * Stops nginx with SIGTERM (a fast shutdown: the master stops its workers and exits), and kills it and its
-	 * workers if it lingers, so that no worker outlives the build holding a port.
-	 */
-	@Override
-	public void close() throws InterruptedException {
-		this.process.destroy();
-		if (!this.process.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
-			this.process.descendants().forEach(ProcessHandle::destroyForcibly);
-			this.process.destroyForcibly();
-		}
 	}
 
 }
