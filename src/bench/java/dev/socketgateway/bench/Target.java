@@ -32,12 +32,11 @@ enum Target {
 		List<String> command = new ArrayList<>();
 		command.add(java.toString());
 		command.addAll(HEAP);
-		if (this == GATEWAY) {
-			// For profiling, e.g. -Dbench.gateway.jvmArgs=-XX:StartFlightRecording=filename=gw.jfr
-			String extra = System.getProperty("bench.gateway.jvmArgs", "").trim();
-			if (!extra.isEmpty()) {
-				command.addAll(Arrays.asList(extra.split("\\s+")));
-			}
+		// For profiling, e.g. -Dbench.gateway.jvmArgs=-XX:StartFlightRecording=filename=gw.jfr; or to give Netty
+		// other settings, e.g. -Dbench.netty.jvmArgs=-Dio.netty.eventLoopThreads=1.
+		String extra = System.getProperty((this == GATEWAY) ? "bench.gateway.jvmArgs" : "bench.netty.jvmArgs", "").trim();
+		if (!extra.isEmpty()) {
+			command.addAll(Arrays.asList(extra.split("\\s+")));
 		}
 		command.addAll(arguments(gatewayJar, port));
 		if (this == GATEWAY) {

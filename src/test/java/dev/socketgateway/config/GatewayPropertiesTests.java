@@ -151,10 +151,30 @@ class GatewayPropertiesTests {
 	void aUdpListenerHasOneReceiveThreadPerTwoCoresAndAFourMebibyteReceiveBufferByDefault() {
 		ListenerProperties udp = new ListenerProperties();
 		assertThat(udp.getReceiveThreads()).isZero();
-		assertThat(udp.effectiveReceiveThreads()).isEqualTo(Math.min(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 64));
+		assertThat(udp.effectiveReceiveThreads())
+			.isEqualTo(Math.min(ListenerProperties.onePerTwoCores(Runtime.getRuntime().availableProcessors()), 64));
 		assertThat(udp.getReceiveBufferBytes()).isEqualTo(4 * 1024 * 1024);
 		udp.setReceiveThreads(3);
 		assertThat(udp.effectiveReceiveThreads()).isEqualTo(3);
+	}
+
+	@Test
+	void aTcpListenerHasOneEventLoopPerTwoCoresByDefault() {
+		ListenerProperties tcp = new ListenerProperties();
+		assertThat(tcp.getEventLoops()).isZero();
+		assertThat(tcp.effectiveEventLoops())
+			.isEqualTo(ListenerProperties.onePerTwoCores(Runtime.getRuntime().availableProcessors()));
+		tcp.setEventLoops(3);
+		assertThat(tcp.effectiveEventLoops()).isEqualTo(3);
+	}
+
+	@Test
+	void onePerTwoCoresIsHalfTheCoresRoundedDownAndNeverNone() {
+		assertThat(ListenerProperties.onePerTwoCores(1)).isEqualTo(1);
+		assertThat(ListenerProperties.onePerTwoCores(2)).isEqualTo(1);
+		assertThat(ListenerProperties.onePerTwoCores(3)).isEqualTo(1);
+		assertThat(ListenerProperties.onePerTwoCores(4)).isEqualTo(2);
+		assertThat(ListenerProperties.onePerTwoCores(16)).isEqualTo(8);
 	}
 
 	@Test
