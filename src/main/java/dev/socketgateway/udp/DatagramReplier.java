@@ -1,8 +1,8 @@
 package dev.socketgateway.udp;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 
 import dev.socketgateway.listener.ListenerMetrics;
 
@@ -23,8 +23,11 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 
 	private final ListenerMetrics metrics;
 
-	/** Reused for every reply: only the receive thread of this replier's flow sends, one datagram at a time. */
-	private final DatagramPacket packet = new DatagramPacket(new byte[0], 0);
+	/**
+	 * What the reply is sent from, reused: only the receive thread of this replier's flow sends, one datagram at a
+	 * time. A socket sends a packet's heap array through a temporary direct buffer looked up in a thread-local cache.
+	 */
+	private final ByteBuffer outgoing = ByteBuffer.allocateDirect(DatagramReceiver.RECEIVE_BUFFER_BYTES);
 
 	DatagramReplier(DatagramReceiver receiver, ListenerMetrics metrics) {
 		// The same routing as the fast path below, for anything that calls the adapter's stock send.
@@ -55,9 +58,10 @@ final class DatagramReplier extends UnicastSendingMessageHandler {
 		byte[] reply = (byte[]) message.getPayload();
 		SocketAddress sender = message.getHeaders().get(IpHeaders.PACKET_ADDRESS, SocketAddress.class);
 		try {
-			this.packet.setData(reply);
-			this.packet.setSocketAddress(sender);
-			this.receiver.socket().send(this.packet);
+			if (reply.length > this.outgoing.capacity()) {
+				throw new IOException("a reply of " + reply.length + " bytes does not fit in a UDP datagram");
+			}
+			this.receiver.channel().send(this.outgoing.clear().put(reply).flip(), sender);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.metrics.error("write-failed");

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +47,8 @@ final class ReceiveSockets {
 				}
 			}
 			while (sockets.size() < count) {
-				sockets.add(bind(new DatagramSocket((SocketAddress) null), address, port, count > 1,
+				// From a channel, so that the receive thread can receive into and send from direct buffers of its own.
+				sockets.add(bind(DatagramChannel.open().socket(), address, port, count > 1,
 						settings.getReceiveBufferBytes()));
 			}
 		}
