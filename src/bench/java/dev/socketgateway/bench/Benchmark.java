@@ -93,21 +93,26 @@ public final class Benchmark {
 					gateway, netty));
 		}
 
+		// A run of the start-up scenario alone leaves the load scenarios' files of an earlier run as they were.
+		List<String> written = new ArrayList<>();
 		if (!outcomes.isEmpty()) {
 			System.out.println();
 			Report.table(outcomes).forEach(System.out::println);
+			Report.writeCsv(output.resolve("results.csv"), outcomes);
+			Files.writeString(output.resolve("chart.svg"), SvgChart.render(outcomes, machine.summary(), settingsLine),
+					StandardCharsets.UTF_8);
+			written.addAll(List.of("results.csv", "chart.svg"));
 		}
-		Report.writeCsv(output.resolve("results.csv"), outcomes);
 		Report.writeJson(output.resolve("results.json"), machine, settings, jar, outcomes, startup);
+		written.add("results.json");
 		if (startup != null) {
 			System.out.println();
 			Report.startupTable(startup).forEach(System.out::println);
 			Report.writeStartupCsv(output.resolve("startup.csv"), startup);
+			written.add("startup.csv");
 		}
-		Files.writeString(output.resolve("chart.svg"), SvgChart.render(outcomes, machine.summary(), settingsLine),
-				StandardCharsets.UTF_8);
 		System.out.println();
-		System.out.println("Wrote " + output.resolve("results.csv") + ", results.json, chart.svg; server logs in "
+		System.out.println("Wrote " + String.join(", ", written) + " in " + output + "; server logs in "
 				+ output.resolve("logs"));
 		boolean failed = outcomes.stream().anyMatch((outcome) -> !outcome.ok())
 				|| (startup != null && startup.values().stream().anyMatch((result) -> !result.ok()));
