@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -68,7 +67,10 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	 */
 	private final ByteBuffer received = ByteBuffer.allocateDirect(RECEIVE_BUFFER_BYTES);
 
-	/** Used by the one receiving thread only. */
+	/**
+	 * Used by the one receiving thread only, to hand the sender and the length to {@link #asyncSendMessage}; the
+	 * bytes stay in {@link #received} and are copied once, into the payload of a datagram that is answered.
+	 */
 	private final DatagramPacket packet = new DatagramPacket(new byte[RECEIVE_BUFFER_BYTES], RECEIVE_BUFFER_BYTES);
 
 	/** The last datagram's sender, as the channel gave it (the packet would make a new address each time asked). */
@@ -124,9 +126,7 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 			// Stopping closed the socket: the stock receive loop ends on a SocketException, as a closed socket gives.
 			throw new SocketException("Socket closed");
 		}
-		int length = buffer.flip().remaining();
-		buffer.get(this.packet.getData(), 0, length);
-		this.packet.setLength(length);
+		this.packet.setLength(buffer.position());
 		this.packet.setSocketAddress(from);
 		this.sender = from;
 		return this.packet;
@@ -157,7 +157,8 @@ final class DatagramReceiver extends UnicastReceivingChannelAdapter {
 		if (this.rate != null && !this.rate.admits(datagram)) {
 			return true;
 		}
-		byte[] payload = Arrays.copyOfRange(datagram.getData(), datagram.getOffset(), datagram.getOffset() + length);
+		byte[] payload = new byte[length];
+		this.received.get(0, payload);
 		this.metrics.message();
 		this.answering.lock();
 		try {
