@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 import dev.socketgateway.FreePorts;
 import dev.socketgateway.GatewayProcess;
-import dev.socketgateway.actuate.ObservabilityClients;
+import dev.socketgateway.StartedGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -89,7 +89,7 @@ class HaproxyIntegrationTests {
 
 	private static final List<GatewayProcess> processes = new ArrayList<>();
 
-	private static final List<Gateway> gateways = new ArrayList<>();
+	private static final List<StartedGateway> gateways = new ArrayList<>();
 
 	private static Haproxy haproxy;
 
@@ -124,11 +124,9 @@ class HaproxyIntegrationTests {
 		}
 		Map<String, String> addresses = new LinkedHashMap<>();
 		for (GatewayProcess process : processes) {
-			process.awaitStarted(STARTUP, "tcp");
-			Gateway gateway = new Gateway("gateway" + (gateways.size() + 1), process, process.listening().get("tcp"),
-					process.httpPort().getAsInt());
+			StartedGateway gateway = StartedGateway.await("gateway" + (gateways.size() + 1), process, STARTUP, "tcp");
 			gateways.add(gateway);
-			addresses.put(gateway.name(), "127.0.0.1:" + gateway.tcpPort());
+			addresses.put(gateway.name(), gateway.address("tcp"));
 			addresses.put(gateway.name() + "-http-port", String.valueOf(gateway.httpPort()));
 		}
 		frontendPort = FreePorts.tcp();
@@ -206,18 +204,18 @@ class HaproxyIntegrationTests {
 	@Test
 	@Order(3)
 	void sigtermTakesOneGatewayOutWithoutLosingAReplyAndNewConnectionsGoToTheOther() throws Exception {
-		Gateway stopped = gateways.get(0);
-		Gateway survivor = gateways.get(1);
-		double stoppedSentBefore = stopped.metric("gateway.messages.sent");
-		double survivorSentBefore = survivor.metric("gateway.messages.sent");
-		double survivorReceivedBefore = survivor.metric("gateway.messages.received");
-		double stoppedReceivedBefore = stopped.metric("gateway.messages.received");
+		StartedGateway stopped = gateways.get(0);
+		StartedGateway survivor = gateways.get(1);
+		double stoppedSentBefore = stopped.metric("gateway.messages.sent", "tcp");
+		double survivorSentBefore = survivor.metric("gateway.messages.sent", "tcp");
+		double survivorReceivedBefore = survivor.metric("gateway.messages.received", "tcp");
+		double stoppedReceivedBefore = stopped.metric("gateway.messages.received", "tcp");
 
 		Load load = new Load(8, 2);
 		try {
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> stopped.metric("gateway.messages.received") - stoppedReceivedBefore >= 200
-						&& survivor.metric("gateway.messages.received") - survivorReceivedBefore >= 200);
+				.until(() -> stopped.metric("gateway.messages.received", "tcp") - stoppedReceivedBefore >= 200
+						&& survivor.metric("gateway.messages.received", "tcp") - survivorReceivedBefore >= 200);
 			stopped.process().terminate();
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> "DOWN".equals(haproxy.server(BACKEND, stopped.name()).status()));
@@ -245,19 +243,19 @@ class HaproxyIntegrationTests {
 		assertThat(drained.find()).as("one drain line").isFalse();
 
 		// Every reply the gateways sent during the load reached a client: none was lost on a closing connection.
-		double survivorSent = survivor.metric("gateway.messages.sent") - survivorSentBefore;
-		assertThat(survivor.metric("gateway.messages.received") - survivorReceivedBefore).isEqualTo(survivorSent);
+		double survivorSent = survivor.metric("gateway.messages.sent", "tcp") - survivorSentBefore;
+		assertThat(survivor.metric("gateway.messages.received", "tcp") - survivorReceivedBefore).isEqualTo(survivorSent);
 		assertThat((double) load.answered()).isEqualTo(sent - stoppedSentBefore + survivorSent);
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(haproxy.server(BACKEND, survivor.name()))
 			.as(haproxy::output).matches(Haproxy.Server::upAfterCheck, "up after a passed check"));
-		double survivorOpenedBefore = survivor.metric("gateway.connections.opened");
+		double survivorOpenedBefore = survivor.metric("gateway.connections.opened", "tcp");
 		for (int i = 0; i < 50; i++) {
 			try (Socket client = tcp(frontendPort)) {
 				assertThat(exchange(client, "after sigterm " + i + "\n")).isEqualTo("AFTER SIGTERM " + i + "\n");
 			}
 		}
-		assertThat(survivor.metric("gateway.connections.opened") - survivorOpenedBefore).isEqualTo(50);
+		assertThat(survivor.metric("gateway.connections.opened", "tcp") - survivorOpenedBefore).isEqualTo(50);
 	}
 
 	/**
@@ -279,28 +277,14 @@ class HaproxyIntegrationTests {
 	}
 
 	private static double[] received() {
-		return new double[] { gateways.get(0).metric("gateway.messages.received"),
-				gateways.get(1).metric("gateway.messages.received") };
+		return new double[] { gateways.get(0).metric("gateway.messages.received", "tcp"),
+				gateways.get(1).metric("gateway.messages.received", "tcp") };
 	}
 
 	private static List<JsonNode> concat(List<JsonNode> first, List<JsonNode> second) {
 		List<JsonNode> all = new ArrayList<>(first);
 		all.addAll(second);
 		return all;
-	}
-
-	/** One gateway process, on the ports it logged. */
-	private record Gateway(String name, GatewayProcess process, int tcpPort, int httpPort) {
-
-		ObservabilityClients actuator() {
-			return new ObservabilityClients(this.httpPort);
-		}
-
-		/** The meter's count on the {@code tcp} listener. */
-		double metric(String meter) {
-			return actuator().metric(meter, "listener:tcp");
-		}
-
 	}
 
 	/**

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 import dev.socketgateway.FreePorts;
 import dev.socketgateway.GatewayProcess;
-import dev.socketgateway.actuate.ObservabilityClients;
+import dev.socketgateway.StartedGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -90,7 +90,7 @@ class NginxIntegrationTests {
 
 	private static final List<GatewayProcess> processes = new ArrayList<>();
 
-	private static final List<Gateway> gateways = new ArrayList<>();
+	private static final List<StartedGateway> gateways = new ArrayList<>();
 
 	private static Nginx nginx;
 
@@ -130,12 +130,11 @@ class NginxIntegrationTests {
 		}
 		Map<String, String> addresses = new LinkedHashMap<>();
 		for (GatewayProcess process : processes) {
-			process.awaitStarted(STARTUP, "tcp", "udp");
-			Gateway gateway = new Gateway("gateway" + (gateways.size() + 1), process, process.listening().get("tcp"),
-					process.listening().get("udp"), process.httpPort().getAsInt());
+			StartedGateway gateway = StartedGateway.await("gateway" + (gateways.size() + 1), process, STARTUP, "tcp",
+					"udp");
 			gateways.add(gateway);
-			addresses.put(gateway.name() + "-tcp", gateway.tcpAddress());
-			addresses.put(gateway.name() + "-udp", gateway.udpAddress());
+			addresses.put(gateway.name() + "-tcp", gateway.address("tcp"));
+			addresses.put(gateway.name() + "-udp", gateway.address("udp"));
 		}
 		tcpPort = FreePorts.tcp();
 		udpPort = FreePorts.udp();
@@ -170,7 +169,7 @@ class NginxIntegrationTests {
 			// Which gateway answered a client is the one whose /actuator/connections lists the client's port.
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				Map<Integer, String> answeredBy = new HashMap<>();
-				for (Gateway gateway : gateways) {
+				for (StartedGateway gateway : gateways) {
 					for (JsonNode connection : gateway.actuator().connections("tcp")) {
 						assertThat(connection.path("remoteAddress").asString()).as("%s", connection).isEqualTo("127.0.0.1");
 						// nginx's own end of its connection to the gateway, not the client.
@@ -265,10 +264,10 @@ class NginxIntegrationTests {
 			}
 		}
 		assertThat(survivor().metric("gateway.connections.opened", "tcp") - opened).isEqualTo(50);
-		assertThat(nginx.logLines("connect() failed (111: Connection refused)", "tcp", stopped().tcpAddress()))
+		assertThat(nginx.logLines("connect() failed (111: Connection refused)", "tcp", stopped().address("tcp")))
 			.as(nginx::output)
 			.hasSize(1);
-		assertThat(nginx.logLines(DISABLED, "tcp", stopped().tcpAddress())).as(nginx::output).hasSize(1);
+		assertThat(nginx.logLines(DISABLED, "tcp", stopped().address("tcp"))).as(nginx::output).hasSize(1);
 	}
 
 	@Test
@@ -279,14 +278,14 @@ class NginxIntegrationTests {
 		// unreachable comes back as a failed recv(), which nginx 1.22 answers with an empty datagram) and marks the
 		// gateway failed: probes, one at a time, until nginx says so.
 		List<String> probes = new ArrayList<>();
-		for (int i = 0; i < MAX_PROBES && nginx.logLines(DISABLED, "udp", stopped().udpAddress()).isEmpty(); i++) {
+		for (int i = 0; i < MAX_PROBES && nginx.logLines(DISABLED, "udp", stopped().address("udp")).isEmpty(); i++) {
 			probes.add(probe("probe " + i));
 		}
-		assertThat(nginx.logLines(DISABLED, "udp", stopped().udpAddress()))
+		assertThat(nginx.logLines(DISABLED, "udp", stopped().address("udp")))
 			.as("nginx's log after the probes %s:%n%s", probes, nginx.output())
 			.isNotEmpty();
 		assertThat(probes).as("probes").anyMatch((probe) -> !probe.equals("answered"));
-		int stoppedLines = nginx.logLines("", "udp", stopped().udpAddress()).size();
+		int stoppedLines = nginx.logLines("", "udp", stopped().address("udp")).size();
 		double received = survivor().metric("gateway.messages.received", "udp");
 		List<DatagramSocket> clients = new ArrayList<>();
 		try {
@@ -303,16 +302,16 @@ class NginxIntegrationTests {
 			closeAll(clients);
 		}
 		assertThat(survivor().metric("gateway.messages.received", "udp") - received).isEqualTo(200);
-		assertThat(nginx.logLines("", "udp", stopped().udpAddress())).as("nginx's lines about the stopped gateway")
+		assertThat(nginx.logLines("", "udp", stopped().address("udp"))).as("nginx's lines about the stopped gateway")
 			.hasSize(stoppedLines);
 	}
 
 	/** The gateway the tests stop with SIGTERM. */
-	private static Gateway stopped() {
+	private static StartedGateway stopped() {
 		return gateways.get(0);
 	}
 
-	private static Gateway survivor() {
+	private static StartedGateway survivor() {
 		return gateways.get(1);
 	}
 
@@ -336,28 +335,6 @@ class NginxIntegrationTests {
 	private static double[] received(String listener) {
 		return new double[] { gateways.get(0).metric("gateway.messages.received", listener),
 				gateways.get(1).metric("gateway.messages.received", listener) };
-	}
-
-	/** One gateway process, on the ports it logged. */
-	private record Gateway(String name, GatewayProcess process, int tcpPort, int udpPort, int httpPort) {
-
-		String tcpAddress() {
-			return "127.0.0.1:" + this.tcpPort;
-		}
-
-		String udpAddress() {
-			return "127.0.0.1:" + this.udpPort;
-		}
-
-		ObservabilityClients actuator() {
-			return new ObservabilityClients(this.httpPort);
-		}
-
-		/** The meter's count on one listener. */
-		double metric(String meter, String listener) {
-			return actuator().metric(meter, "listener:" + listener);
-		}
-
 	}
 
 }
