@@ -1,6 +1,7 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
@@ -11,44 +12,41 @@ import dev.socketgateway.tcp.framing.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.integration.ip.tcp.connection.TcpListener;
-import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
+import javax.net.ssl.SSLSession;
+
+import org.springframework.integration.ip.tcp.connection.SocketInfo;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageHeaders;
 
 /**
  * A server connection that reads, frames and dispatches on its listener's event loop (see
- * {@link EventLoop}), and writes replies straight to the socket. A read passes the PROXY header phase
+ * {@link GatewayServerConnectionFactory}), and writes replies straight to the socket. A read passes the PROXY header phase
  * ({@link ProxyPhase}) while one is expected, then TLS ({@link TlsLayer}) on a TLS listener, then the frame
- * codec ({@link dev.socketgateway.tcp.framing.FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send} into the
- * write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
+ * codec ({@link FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send}
+ * into the write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
  * connection; the client and the counts are kept in {@link ConnectionStats}. On a listener with per-client limits
  * a {@link ClientSlotHolder} holds the connection's place among its client's and paces its reads. The reaper
  * ({@link IdleReaper}) and a listener's drain ({@link ConnectionDrainer}) decide the closes that do not come from
  * reading.
  *
- * <p>Spring Integration's own {@link TcpNioConnection} copies every read into a pipe and decodes it on a
- * second thread. On end of input it closes the connection at once, while that second thread may still
- * hold the request, so the close unregisters the connection from the outbound adapter and the reply is
- * dropped with "Unable to find outbound socket". Here a read is framed and sent through the flow on the
- * reading thread, so by the time end of input is seen every reply has been written or queued, and the
- * connection closes only after the queue is flushed.
+ * <p>The adapters see it as a {@link FlowConnection}; Spring Integration's {@code TcpNioConnection} is not under
+ * it. That one copies every read into a pipe and decodes it on a second thread. On end of input it closes the
+ * connection at once, while that second thread may still hold the request, so the close unregisters the connection
+ * from the outbound adapter and the reply is dropped with "Unable to find outbound socket". Here a read is framed
+ * and sent through the flow on the reading thread, so by the time end of input is seen every reply has been written
+ * or queued, and the connection closes only after the queue is flushed.
  *
  * <p>Threads: the read lock keeps the event loop, the shutdown drain, a listener's drain and the reaper (ending
  * a PROXY header wait) from reading at once, so reads never overlap, replies keep request order, and what only
  * reading touches needs no other guard. The write lock, the {@link OutboundBuffer}'s, orders writes from the
  * reader, the flusher thread and TLS. Neither is contended per message: the reader writes its own replies.
  */
-final class GatewayConnection extends TcpNioConnection implements OutboundBuffer.Owner {
+final class GatewayConnection extends FlowConnection implements OutboundBuffer.Owner {
 
 	private static final Logger logger = LoggerFactory.getLogger(GatewayConnection.class);
 
 	private final SocketChannel channel;
 
 	private final TcpListenerContext context;
-
-	private final GatewayServerConnectionFactory factory;
 
 	private final FrameCodec codec;
 
@@ -70,15 +68,10 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	/** While a PROXY header is expected; null once the phase is over, or with proxy-protocol off. */
 	private volatile ProxyPhase proxy;
 
-	private byte[] payload;
-
 	private boolean inputEnded;
 
 	/** Set by the quit command: later messages in the same read are not answered. */
 	private boolean quitting;
-
-	/** The headers of every message read here. */
-	private final MessageHeaders messageHeaders = GatewayMessageMapper.headers(getConnectionId());
 
 	/** The banner, while it waits for the PROXY header or the TLS handshake. */
 	private volatile byte[] banner;
@@ -86,16 +79,18 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	/** Its part in the per-client limits; null on a listener without them, so that its reads pay nothing. */
 	private final ClientSlotHolder clientSlot;
 
-	GatewayConnection(SocketChannel channel, ApplicationEventPublisher publisher, String factoryName,
-			TcpListenerContext context, GatewayServerConnectionFactory factory, boolean refused) {
-		super(channel, true, false, publisher, factoryName);
+	/**
+	 * @param remote the socket's peer, as the channel keeps it
+	 * @param refused whether it is refused, to be told so and closed on its first selection
+	 */
+	GatewayConnection(SocketChannel channel, InetSocketAddress remote, TcpListenerContext context,
+			GatewayServerConnectionFactory factory, boolean refused) {
+		super(factory, context.connections().nextId());
 		this.channel = channel;
 		this.context = context;
-		this.factory = factory;
 		this.codec = context.newCodec();
 		this.refused = refused;
-		this.stats = new ConnectionStats(context.connections().nextId(), channel.socket().getInetAddress(),
-				channel.socket().getPort());
+		this.stats = new ConnectionStats(id(), remote.getAddress(), remote.getPort());
 		this.outbound = new OutboundBuffer(channel, context, this.stats, this);
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
@@ -117,13 +112,22 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 	}
 
 	/** Runs on the event loop; the factory does not select this channel again until it returns. */
-	@Override
-	public void readPacket() {
+	void readReady() {
 		if (this.refused) {
 			close();
 			return;
 		}
 		readAvailable();
+	}
+
+	/** As {@link TcpConnection} asks: one read of what the socket holds, as the event loop does when it is ready. */
+	@Override
+	public void run() {
+		readReady();
+	}
+
+	boolean refused() {
+		return this.refused;
 	}
 
 	/**
@@ -277,23 +281,8 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		this.context.metrics().message();
 		// Read before the flow: the frame is the transformer's, which may upper-case it in place.
 		boolean quit = this.context.isQuit(frame);
-		this.payload = frame;
-		Message<?> message = getMapper().toMessage(this);
-		this.payload = null;
-		TcpListener listener = getListener();
-		if (message != null && listener != null) {
-			listener.onMessage(message);
-		}
+		toFlow(frame);
 		this.quitting = quit;
-	}
-
-	@Override
-	public Object getPayload() {
-		return this.payload;
-	}
-
-	MessageHeaders messageHeaders() {
-		return this.messageHeaders;
 	}
 
 	@Override
@@ -365,7 +354,7 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 				this.tls.closeNotify();
 			}
 			if (this.outbound.closeWhenFlushed()) {
-				this.factory.stopReading(this.channel);
+				factory().stopReading(this.channel);
 				return;
 			}
 		}
@@ -401,8 +390,13 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		if (this.clientSlot != null) {
 			this.clientSlot.release();
 		}
-		super.close();
-		this.factory.connectionClosed();
+		try {
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Listener '{}' peer {}: closing the socket failed", this.context.name(), peer(), ex);
+		}
+		factory().closed(this);
 		SessionLog sessions = this.context.sessionLog();
 		if (sessions != null) {
 			sessions.closed(this.stats, (this.tls != null) ? this.tls.handshake() : null);
@@ -442,8 +436,29 @@ final class GatewayConnection extends TcpNioConnection implements OutboundBuffer
 		return this.tls;
 	}
 
-	GatewayServerConnectionFactory factory() {
-		return this.factory;
+	@Override
+	public boolean isOpen() {
+		return this.channel.isOpen();
+	}
+
+	@Override
+	public String getHostAddress() {
+		return this.stats.clientAddress().getHostAddress();
+	}
+
+	@Override
+	public int getPort() {
+		return this.stats.clientPort();
+	}
+
+	@Override
+	public SSLSession getSslSession() {
+		return (this.tls != null) ? this.tls.sslSession() : null;
+	}
+
+	@Override
+	public SocketInfo getSocketInfo() {
+		return new SocketInfo(this.channel.socket());
 	}
 
 }

@@ -2,51 +2,47 @@ package dev.socketgateway.tcp;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 import dev.socketgateway.config.ProxyProtocol;
 
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
-import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport;
-
 /**
- * Makes the connection factory create {@link GatewayConnection}s for one listener, and enforces
- * allowed-cidrs, max-connections-per-client and max-connections where each connection is accepted, before
- * anything is read (with PROXY protocol, allowed-cidrs and the per-client limits wait for the header).
+ * Creates a {@link GatewayConnection} for each client a listener's event loop accepts, and enforces
+ * allowed-cidrs, max-connections-per-client and max-connections right there, before anything is read (with PROXY
+ * protocol, allowed-cidrs and the per-client limits wait for the header).
  */
-final class GatewayConnectionSupport implements TcpNioConnectionSupport {
+final class GatewayConnectionSupport {
 
 	private final TcpListenerContext context;
 
-	private final GatewayServerConnectionFactory factory;
-
-	GatewayConnectionSupport(TcpListenerContext context, GatewayServerConnectionFactory factory) {
+	GatewayConnectionSupport(TcpListenerContext context) {
 		this.context = context;
-		this.factory = factory;
 	}
 
-	/** Runs on an event loop's accept path; the admission count is shared by the listener's loops. */
-	@Override
-	public TcpNioConnection createNewConnection(SocketChannel socketChannel, boolean server, boolean lookupHost,
-			ApplicationEventPublisher applicationEventPublisher, String connectionFactoryName) {
+	/**
+	 * Runs on an event loop's accept path; the admission count is shared by the listener's loops.
+	 * @return the connection, refused (told so and shut down) or admitted
+	 * @throws IOException if the client is gone already
+	 */
+	GatewayConnection accept(SocketChannel socketChannel, GatewayServerConnectionFactory factory) throws IOException {
+		InetSocketAddress remote = (InetSocketAddress) socketChannel.getRemoteAddress();
 		// Behind PROXY protocol the socket's peer is the balancer: the connection checks the client's
 		// address once the header names it.
 		boolean proxied = this.context.settings().getProxyProtocol() != ProxyProtocol.OFF;
-		InetAddress address = socketChannel.socket().getInetAddress();
+		InetAddress address = remote.getAddress();
 		boolean allowed = proxied || this.context.allowList().allows(address);
 		ClientLimits limits = this.context.clientLimits();
 		ClientSlot client = (allowed && !proxied && limits != null)
-				? limits.admit(address, address.getHostAddress() + ":" + socketChannel.socket().getPort()) : null;
+				? limits.admit(address, address.getHostAddress() + ":" + remote.getPort()) : null;
 		boolean overClientLimit = allowed && !proxied && limits != null && client == null;
 		boolean refuse = !allowed || overClientLimit || !this.context.connections().admit();
 		if (refuse && client != null) {
 			client.release();
 			client = null;
 		}
-		GatewayConnection connection = new GatewayConnection(socketChannel, applicationEventPublisher,
-				connectionFactoryName, this.context, this.factory, refuse);
+		GatewayConnection connection = new GatewayConnection(socketChannel, remote, this.context, factory, refuse);
 		if (!allowed) {
 			refuse(connection, socketChannel, CloseReason.NOT_ALLOWED, "address not in allowed-cidrs", null);
 		}

@@ -3,23 +3,24 @@ package dev.socketgateway.tcp;
 import java.util.Map;
 
 import org.springframework.integration.ip.IpHeaders;
-import org.springframework.integration.ip.tcp.connection.TcpConnection;
-import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
  * Maps a frame to a message carrying only what the flow uses: the connection id, by which the outbound
- * adapter finds the connection to answer on. The stock mapper adds host name, address, ports and local
- * address to every message, which cost more than the rest of the flow together; the connections
+ * adapter finds the connection to answer on. Spring Integration's mapper adds host name, address, ports and
+ * local address to every message, which cost more than the rest of the flow together; the connections
  * endpoint shows those per connection instead.
  */
-final class GatewayMessageMapper extends TcpMessageMapper {
+final class GatewayMessageMapper {
 
-	@Override
-	public Message<?> toMessage(TcpConnection connection, Map<String, Object> headers) {
-		return new GenericMessage<>(connection.getPayload(), ((GatewayConnection) connection).messageHeaders());
+	private GatewayMessageMapper() {
+	}
+
+	/** The frame as a message, with its connection's headers; the frame is not copied. */
+	static Message<byte[]> toMessage(byte[] frame, MessageHeaders connectionHeaders) {
+		return new GenericMessage<>(frame, connectionHeaders);
 	}
 
 	/**

@@ -1,56 +1,229 @@
 package dev.socketgateway.tcp;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
-import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpSender;
 
 /**
- * The NIO server connection factory with an orderly stop, reading its connections on its own loop. The stock
- * {@code stop()} closes the selector while the factory still counts as active, so its select loop logs
- * "Selector closed" at ERROR on every clean shutdown; and it offers no way to stop accepting while open
- * connections are still answered, or to accept again.
+ * One event loop of a TCP listener, as the connection factory its flow's adapters share: it binds the listening
+ * socket, accepts, and reads each ready connection on its own thread ({@link EventLoop}), as Netty runs a read on
+ * its event loop. The inbound adapter is the factory's listener and the outbound adapter its sender: each admitted
+ * {@link GatewayConnection} is registered with the sender, which finds it by id to answer.
  *
- * <p>Stopping and starting to accept run on the event loop ({@link #stopAccepting()}, {@link #startAccepting}).
- * The stock select loop opens its listening socket once and hands that channel to every
- * {@code processNioSelections}, which accepts on it; a channel closed by another thread stays open (listening,
- * with clients queuing in its backlog) until the selector's next select deregisters it, and an accept under way
- * on the loop would fail on it. On the loop the channel is closed between two passes and deregistered at once,
- * and a listening socket opened again is registered with the same selector and passed on in place of the first.
+ * <p>It extends {@link AbstractServerConnectionFactory}, not Spring Integration's NIO factory, whose connections
+ * must be {@code TcpNioConnection}s: each of those carries a pipe to a second reading thread, an executor, six
+ * locks and a map entry per connection that the gateway never used, 35 objects in all. They were copied by the
+ * first young collections after a burst of connections, and those pauses set the paced benchmark row's p99.9
+ * (docs/performance.md).
+ *
+ * <p>Stopping and starting to accept run on the loop ({@link #stopAccepting()}, {@link #startAccepting}): a
+ * listening socket closed by another thread would stay open, with clients queuing in its backlog, until the
+ * selector's next select deregistered it.
  */
-final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory {
+final class GatewayServerConnectionFactory extends AbstractServerConnectionFactory {
 
-	/** Spring Integration's default NIO harvest interval. */
-	private static final long HARVEST_INTERVAL_MILLIS = 2000;
+	/** How long {@link #stop()} waits for the loop to close its sockets before closing them itself. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
-	private volatile Selector selector;
+	private final TcpListenerContext context;
+
+	/** The port bound, or why binding failed. */
+	private final CompletableFuture<Integer> bound = new CompletableFuture<>();
+
+	/** Counted down once the loop has ended and closed its sockets. */
+	private final CountDownLatch ended = new CountDownLatch(1);
 
 	private final LoopTasks loopTasks = new LoopTasks();
 
-	/** The listening socket opened again after {@link #stopAccepting()}; null until then. Changed on the loop. */
-	private volatile ServerSocketChannel reopened;
-
-	/** The port bound when the factory first listened, kept for logs and for binding it again. */
-	private volatile int boundPort;
 	/** Connections to read again after client-message-rate paused them; at most one entry per connection. */
 	private final Queue<GatewayConnection> resumes = new ConcurrentLinkedQueue<>();
 
-	GatewayServerConnectionFactory(int port) {
+	/** Hands each ready key of a select to {@link #ready}; made once, not per select. */
+	private final Consumer<SelectionKey> onReady = this::ready;
+
+	private volatile Selector selector;
+
+	/** The listening socket; made when the loop starts, once the socket options are set. */
+	private volatile Acceptor acceptor;
+
+	/** The port bound when the factory first listened, kept for logs and for binding it again. */
+	private volatile int boundPort;
+
+	/** Set when binding failed: the factory stays down rather than try again on its next start. */
+	private volatile boolean bindFailed;
+
+	/** Set on the loop when its select found the listening socket ready to accept. */
+	private boolean acceptable;
+
+	GatewayServerConnectionFactory(int port, TcpListenerContext context) {
 		super(port);
+		this.context = context;
+	}
+
+	/** The port bound, once the loop listens; failed if it cannot bind. */
+	CompletableFuture<Integer> bound() {
+		return this.bound;
+	}
+
+	/**
+	 * Both adapters start the factory. When the first start's bind fails, the factory stays down: the failure
+	 * is already reported and fails startup.
+	 */
+	@Override
+	public void start() {
+		if (!this.bindFailed) {
+			super.start();
+		}
+	}
+
+	/** The loop: binds, then accepts and reads until the factory stops. */
+	@Override
+	public void run() {
+		Selector loopSelector;
+		Acceptor listening = new Acceptor(this.context, this, getTcpSocketSupport());
+		this.acceptor = listening;
+		int port;
+		try {
+			loopSelector = Selector.open();
+			try {
+				port = listening.listen(super.getPort(), loopSelector);
+			}
+			catch (IOException | RuntimeException ex) {
+				loopSelector.close();
+				throw ex;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.bindFailed = true;
+			setActive(false);
+			this.bound.completeExceptionally(ex);
+			this.ended.countDown();
+			return;
+		}
+		this.selector = loopSelector;
+		this.boundPort = port;
+		setListening(true);
+		this.bound.complete(this.boundPort);
+		try {
+			loop(loopSelector);
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error(ex, () -> "Listener '" + this.context.name() + "': event loop failed");
+		}
+		finally {
+			setListening(false);
+			closeAll(loopSelector);
+			this.ended.countDown();
+		}
+	}
+
+	private void loop(Selector loopSelector) {
+		while (isActive()) {
+			this.loopTasks.run(loopSelector);
+			readSelected(loopSelector); // what the tasks' select found ready
+			readResumed();
+			try {
+				loopSelector.select(this.onReady, this.acceptor.selectTimeout(loopSelector));
+			}
+			catch (IOException | ClosedSelectorException ex) {
+				if (isActive()) {
+					logger.error(ex, () -> "Listener '" + this.context.name() + "': select failed");
+				}
+				return;
+			}
+			acceptReady(loopSelector);
+		}
+	}
+
+	/** Accepts, if a select found the listening socket ready. */
+	private void acceptReady(Selector loopSelector) {
+		if (this.acceptable) {
+			this.acceptable = false;
+			this.acceptor.acceptAll(loopSelector);
+		}
+	}
+
+	/** A ready key: a connection is read at once, an accept waits until the select has handed over every key. */
+	private void ready(SelectionKey key) {
+		if (key.attachment() instanceof GatewayConnection connection) {
+			if (isReadable(key)) {
+				read(connection);
+			}
+		}
+		else {
+			this.acceptable = true; // the listening socket
+		}
+	}
+
+	/** Handles the keys a loop task's {@code selectNow} left in the selected-key set. */
+	private void readSelected(Selector loopSelector) {
+		Set<SelectionKey> selected = loopSelector.selectedKeys();
+		if (selected.isEmpty()) {
+			return; // the usual case: no iterator
+		}
+		Iterator<SelectionKey> keys = selected.iterator();
+		while (keys.hasNext()) {
+			SelectionKey key = keys.next();
+			keys.remove();
+			ready(key);
+		}
+		acceptReady(loopSelector);
+	}
+
+	/** Reads the connections whose pause ended: what waited in the socket meanwhile is read now. */
+	private void readResumed() {
+		GatewayConnection connection;
+		while ((connection = this.resumes.poll()) != null) {
+			if (interest(connection.channel(), true)) {
+				read(connection);
+			}
+		}
+	}
+
+	private static boolean isReadable(SelectionKey key) {
+		try {
+			return key.isReadable();
+		}
+		catch (CancelledKeyException ex) {
+			return false; // closed by another thread since the select
+		}
+	}
+
+	private void read(GatewayConnection connection) {
+		try {
+			connection.readReady();
+		}
+		catch (RuntimeException ex) {
+			if (connection.isOpen()) {
+				logger.error(ex, () -> "Listener '" + this.context.name() + "' peer " + connection.peer()
+						+ ": read failed, closing connection");
+				connection.close(CloseReason.MALFORMED);
+			}
+		}
+	}
+
+	/** A connection closed: the outbound adapter forgets it. */
+	void closed(GatewayConnection connection) {
+		for (TcpSender sender : getSenders()) {
+			sender.removeDeadConnection(connection);
+		}
 	}
 
 	/**
@@ -62,6 +235,18 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		SelectionKey key = (current != null) ? channel.keyFor(current) : null;
 		if (key != null) {
 			key.cancel();
+		}
+	}
+
+	/** Whether the listener is stopping, so that a client accepted now is closed at once. */
+	boolean isStopping() {
+		return isShuttingDown() || !isActive();
+	}
+
+	/** An admitted connection opened: the outbound adapter can find it now. */
+	void opened(GatewayConnection connection) {
+		for (TcpSender sender : getSenders()) {
+			sender.addNewConnection(connection);
 		}
 	}
 
@@ -96,200 +281,13 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		return false;
 	}
 
-	/** Set when binding failed: the factory stays down rather than try again on its next start. */
-	private volatile boolean bindFailed;
-
-	/** When the stock factory last swept its connection maps. */
-	private long lastHarvest;
-
-	/** Set when a connection closes, so that the next sweep, and only a sweep with something to remove, runs. */
-	private volatile boolean closedSinceHarvest;
-
-	/** Set on the loop while the stock pass runs for a sweep. */
-	private boolean harvesting;
-
-	/** Hands each ready key of a select to {@link #readReady}; made once, not per select. */
-	private final Consumer<SelectionKey> onReady = this::readReady;
-
-	/** Set on the loop when its select found a listening socket ready to accept. */
-	private boolean acceptReady;
-
-	/**
-	 * Keeps the selector for the connections (the stock factory keeps it to itself), reads the selected
-	 * connections, and keeps the stock factory from scanning every connection after an empty select. A
-	 * select returns empty whenever the selector is woken up, which the stock read path did after every
-	 * read, and the scan then made every message cost O(connections): at 10,000 connections, most of the
-	 * loop's time. Closed channels are swept on the factory's own harvest interval, once a connection has closed.
-	 *
-	 * <p>Then it stays here, selecting the connections itself, until a listening socket has a client to accept
-	 * or the factory stops; the stock select loop, which accepts, takes over again for that. The stock loop's
-	 * select adds each ready key to the selected-key set (a hash set node per key), its pass and this one iterate
-	 * that set, and it makes a log message supplier per select: on a loaded listener, as many bytes per message
-	 * as the message itself. {@link Selector#select(Consumer, long)} hands each ready key over without the set.
-	 */
-	@Override
-	protected void processNioSelections(int selectionCount, Selector selector, ServerSocketChannel server,
-			Map<SocketChannel, TcpNioConnection> connectionMap) {
-		this.selector = selector;
-		this.acceptReady = false;
-		do {
-			this.loopTasks.run(selector);
-			readResumed();
-			readSelected(selector);
-			// What is left is an accept, or nothing: the stock pass allocates a key iterator and a log message
-			// supplier every time, so it runs only for an accept, or when the sweep of closed channels is due.
-			ServerSocketChannel accepting = (this.reopened != null) ? this.reopened : server;
-			if (!selector.selectedKeys().isEmpty()) {
-				super.processNioSelections(Math.max(selectionCount, 1), selector, accepting, connectionMap);
-			}
-			long now = System.currentTimeMillis();
-			if (harvestDue(now)) {
-				harvest(selector, accepting, connectionMap, now);
-			}
-		}
-		while (isActive() && selectConnections(selector));
-	}
-
-	/**
-	 * Waits for ready connections, or a wake-up, and reads them.
-	 * @return false if a listening socket has a client to accept: the stock loop's select finds it again
-	 */
-	private boolean selectConnections(Selector selector) {
-		try {
-			selector.select(this.onReady, 0);
-		}
-		catch (IOException ex) {
-			return false; // the stock loop's select meets the same failure and reports it
-		}
-		return !this.acceptReady;
-	}
-
-	/** A ready key from {@link #selectConnections}: a connection is read at once, an accept is left to the stock loop. */
-	private void readReady(SelectionKey key) {
-		if (key.attachment() instanceof GatewayConnection connection) {
-			if (isReadable(key)) {
-				read(connection);
-			}
-		}
-		else {
-			this.acceptReady = true;
-		}
-	}
-
-	/**
-	 * The stock select loop takes this as its select timeout. Until the loop has selected once this factory does
-	 * not know its selector, so cannot wake it for a task; those first selects end after a millisecond.
-	 */
-	@Override
-	public int getSoTimeout() {
-		return (this.selector == null) ? 1 : super.getSoTimeout();
-	}
-
-	/**
-	 * Reads every selected connection right here, leaving the other keys (accepts) to the stock factory.
-	 * The stock factory takes the read interest off the key, hands the read to the executor and then puts
-	 * the interest back with {@code selector.wakeup()}, so that a read on another thread is selected again.
-	 * On the event loop the read is already done by then, and the wake-up cost an eventfd write, an eventfd
-	 * read and a select that returned at once, on every pass of the loop.
-	 */
-	private void readSelected(Selector selector) {
-		Set<SelectionKey> selected = selector.selectedKeys();
-		if (selected.isEmpty()) {
-			return; // a wake-up: no iterator
-		}
-		Iterator<SelectionKey> keys = selected.iterator();
-		while (keys.hasNext()) {
-			SelectionKey key = keys.next();
-			if (key.attachment() instanceof GatewayConnection connection) {
-				keys.remove();
-				if (isReadable(key)) {
-					read(connection);
-				}
-			}
-		}
-	}
-
-	/** Reads the connections whose pause ended: what waited in the socket meanwhile is read now. */
-	private void readResumed() {
-		GatewayConnection connection;
-		while ((connection = this.resumes.poll()) != null) {
-			if (interest(connection.channel(), true)) {
-				read(connection);
-			}
-		}
-	}
-
-	private static boolean isReadable(SelectionKey key) {
-		try {
-			return key.isReadable();
-		}
-		catch (CancelledKeyException ex) {
-			return false; // closed by another thread since the select
-		}
-	}
-
-	private void read(GatewayConnection connection) {
-		try {
-			connection.readPacket();
-		}
-		catch (RuntimeException ex) {
-			if (connection.isOpen()) {
-				logger.error(ex, () -> "Listener '" + connection.context().name() + "' peer " + connection.peer()
-						+ ": read failed, closing connection");
-				connection.close(CloseReason.MALFORMED);
-			}
-		}
-	}
-
-	/**
-	 * The stock factory rebuilds a list of every open connection id on each select, with an object or two per
-	 * connection; a sweep once per harvest interval after a connection closed is enough, since a closed connection
-	 * has already left the outbound adapter's map. At 10,000 connections that list cost more than the messages.
-	 */
-	@Override
-	protected void harvestClosedConnections() {
-		if (this.harvesting) {
-			super.harvestClosedConnections();
-		}
-	}
-
-	/** A connection of this factory closed, from any thread: the sweep after the next interval removes it. */
-	void connectionClosed() {
-		this.closedSinceHarvest = true;
-	}
-
-	private boolean harvestDue(long now) {
-		return this.closedSinceHarvest && now - this.lastHarvest >= HARVEST_INTERVAL_MILLIS;
-	}
-
-	/**
-	 * Runs the stock pass for its sweeps: of the channel map, which a selection count of 0 makes it scan, and of
-	 * the connection map ({@link #harvestClosedConnections()}).
-	 */
-	private void harvest(Selector selector, ServerSocketChannel server,
-			Map<SocketChannel, TcpNioConnection> connectionMap, long now) {
-		this.lastHarvest = now;
-		this.closedSinceHarvest = false; // before the sweep: a connection closing during it is swept next time
-		this.harvesting = true;
-		try {
-			super.processNioSelections(0, selector, server, connectionMap);
-		}
-		finally {
-			this.harvesting = false;
-		}
-	}
-
 	/**
 	 * Closes the listening socket, so new clients are refused (not left in the backlog), while open connections
 	 * keep being served.
 	 * @return done once the socket is closed
 	 */
 	CompletableFuture<Void> stopAccepting() {
-		return onLoop(() -> {
-			close(getServerChannel());
-			close(this.reopened);
-			this.reopened = null;
-		});
+		return onLoop(() -> this.acceptor.close());
 	}
 
 	/**
@@ -299,33 +297,16 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 	 */
 	CompletableFuture<Void> startAccepting(int port) {
 		return onLoop(() -> {
-			if (isAccepting()) {
-				return;
+			if (!isAccepting()) {
+				this.acceptor.listen(port, this.selector);
 			}
-			ServerSocketChannel channel = ServerSocketChannel.open();
-			try {
-				getTcpSocketSupport().postProcessServerSocket(channel.socket());
-				channel.configureBlocking(false);
-				String address = getLocalAddress();
-				channel.socket().bind((address != null) ? new InetSocketAddress(InetAddress.getByName(address), port)
-						: new InetSocketAddress(port), Math.abs(getBacklog()));
-				channel.register(this.selector, SelectionKey.OP_ACCEPT);
-			}
-			catch (IOException | RuntimeException ex) {
-				channel.close();
-				throw ex;
-			}
-			this.reopened = channel;
 		});
 	}
 
 	/** Whether a listening socket is open. */
 	boolean isAccepting() {
-		ServerSocketChannel accepting = this.reopened;
-		if (accepting == null) {
-			accepting = getServerChannel();
-		}
-		return accepting != null && accepting.isOpen();
+		Acceptor listening = this.acceptor;
+		return listening != null && listening.isListening();
 	}
 
 	/**
@@ -336,57 +317,67 @@ final class GatewayServerConnectionFactory extends TcpNioServerConnectionFactory
 		return isListening() ? this.loopTasks.submit(action, this.selector) : LoopTasks.runHere(action);
 	}
 
-	private void close(ServerSocketChannel channel) {
-		if (channel != null) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				logger.debug(ex, "Closing the server channel failed");
-			}
-		}
-	}
-
-	/** The stock factory reads the port from its own channel, which is closed once the listener has paused. */
+	/** The port bound at first, kept while the listener is paused and its listening socket closed. */
 	@Override
 	public int getPort() {
-		int bound = this.boundPort;
-		return (bound > 0) ? bound : super.getPort();
+		int port = this.boundPort;
+		return (port > 0) ? port : super.getPort();
 	}
 
 	@Override
-	protected void setListening(boolean listening) {
-		if (listening && this.boundPort == 0) {
-			this.boundPort = super.getPort();
-		}
-		super.setListening(listening);
-	}
-
-	@Override
-	public void stop() {
-		setActive(false);
-		close(this.reopened);
-		super.stop();
+	public InetSocketAddress getServerSocketAddress() {
+		Acceptor listening = this.acceptor;
+		return (listening != null) ? listening.address() : null;
 	}
 
 	/**
-	 * Both adapters start the factory. When the first start's bind fails, the loop thread stops the factory
-	 * and the second start would bind again on a new loop while the failed one is still unwinding; the
-	 * failure is already reported and fails startup, so the factory stays down instead.
+	 * Stops the loop, which closes its listening socket and every connection it still serves (those the
+	 * listener's stop did not close), and waits for that; closes them here if the loop does not end in time.
 	 */
 	@Override
-	public void start() {
-		if (!this.bindFailed) {
-			super.start();
+	public void stop() {
+		setActive(false);
+		Selector current = this.selector;
+		if (current != null) {
+			current.wakeup();
+			try {
+				if (!this.ended.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+					logger.warn(() -> "Listener '" + this.context.name() + "': event loop did not end within "
+							+ STOP_TIMEOUT + "; closing its sockets from " + Thread.currentThread().getName());
+					closeAll(current);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				closeAll(current);
+			}
 		}
+		super.stop();
 	}
 
-	@Override
-	protected void publishServerExceptionEvent(Exception ex) {
-		if (!isListening()) {
-			this.bindFailed = true;
+	/** Closes the listening socket, every connection registered with the selector, and the selector. */
+	private void closeAll(Selector loopSelector) {
+		this.acceptor.close();
+		try {
+			for (SelectionKey key : List.copyOf(loopSelector.keys())) {
+				if (key.attachment() instanceof GatewayConnection connection) {
+					connection.close(CloseReason.SHUTDOWN);
+				}
+				else {
+					Acceptor.closeQuietly(key.channel());
+				}
+			}
+			loopSelector.close();
 		}
-		super.publishServerExceptionEvent(ex);
+		catch (ClosedSelectorException | IOException ex) {
+			logger.debug(ex, "Closing the event loop's selector failed");
+		}
+		// Connections whose keys were cancelled (closing after their last replies) are no longer registered.
+		for (GatewayConnection connection : this.context.connections().open()) {
+			if (connection.factory() == this) {
+				connection.close(CloseReason.SHUTDOWN);
+			}
+		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.socketgateway.tcp;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +16,10 @@ final class LoopServer {
 
 	private final GatewayServerConnectionFactory factory;
 
-	private final CompletableFuture<Integer> bound;
-
 	private final IntegrationFlowRegistration registration;
 
-	LoopServer(GatewayServerConnectionFactory factory, CompletableFuture<Integer> bound,
-			IntegrationFlowRegistration registration) {
+	LoopServer(GatewayServerConnectionFactory factory, IntegrationFlowRegistration registration) {
 		this.factory = factory;
-		this.bound = bound;
 		this.registration = registration;
 	}
 
@@ -39,7 +34,7 @@ final class LoopServer {
 	 */
 	int awaitBound(Duration timeout, String describe) {
 		try {
-			return this.bound.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return this.factory.bound().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException(describe + " cannot listen: " + ex.getCause().getMessage(), ex.getCause());
@@ -58,15 +53,15 @@ final class LoopServer {
 		if (this.factory.isListening()) {
 			return null;
 		}
-		if (this.bound.isCompletedExceptionally()) {
+		if (this.factory.bound().isCompletedExceptionally()) {
 			try {
-				this.bound.join();
+				this.factory.bound().join();
 			}
 			catch (CompletionException ex) {
 				return "failed: " + ex.getCause().getMessage();
 			}
 		}
-		return this.bound.isDone() ? "stopped" : "starting";
+		return this.factory.bound().isDone() ? "stopped" : "starting";
 	}
 
 	/** Destroyed, not just stopped, so that a restarted context registers a fresh flow under the same id. */

@@ -52,7 +52,7 @@ final class OutboundBuffer {
 	private final int limit;
 
 	/** Bytes the socket did not take yet, at most {@link #limit} in all; guarded by the lock. */
-	private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+	private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(1); // grows when a reply is queued: most never are
 
 	private int pendingBytes;
 

@@ -2,9 +2,6 @@ package dev.socketgateway.tcp;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.socketgateway.config.GatewayProperties;
@@ -23,13 +20,10 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.ip.dsl.Tcp;
-import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
-import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
 import org.springframework.integration.transformer.Transformer;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -38,7 +32,7 @@ import org.springframework.util.StringUtils;
 /**
  * Builds each TCP listener: one flow per event loop, reading inbound channel adapter → transformer
  * service → outbound channel adapter writing back to the same connection. The adapters of a flow
- * collaborate through one NIO server connection factory; the loops share the port through SO_REUSEPORT.
+ * collaborate through the loop's connection factory; the loops share the port through SO_REUSEPORT.
  */
 @Component
 class TcpListenerFactory implements ListenerFactory {
@@ -64,12 +58,6 @@ class TcpListenerFactory implements ListenerFactory {
 	 * (logging.structured.format.console), whose JSON has them as fields already.
 	 */
 	private final boolean plainSessionLines;
-
-	/** Stateless, so one serves every listener. */
-	private static final GatewayMessageMapper MAPPER = new GatewayMessageMapper();
-
-	/** Binding outcome per factory; the NIO server binds on its own thread and reports through events. */
-	private final Map<Object, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
 
 	TcpListenerFactory(IntegrationFlowContext flows, GatewayTransformer transformer, TaskScheduler scheduler,
 			MeterRegistry meters, GatewayProperties properties, ApplicationContext context,
@@ -137,7 +125,6 @@ class TcpListenerFactory implements ListenerFactory {
 				this.scheduler, () -> {
 					stop(rotation);
 					reaper.cancel(false);
-					servers.forEach((server) -> this.binding.remove(server.factory()));
 				});
 		context.metrics().track(listener);
 		return listener;
@@ -191,23 +178,16 @@ class TcpListenerFactory implements ListenerFactory {
 	private LoopServer startLoop(TcpListenerContext context, Transformer transform, int index, int port,
 			boolean reusePort) {
 		String name = context.name();
-		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(port);
+		GatewayServerConnectionFactory factory = new GatewayServerConnectionFactory(port, context);
 		ListenerProperties settings = context.settings();
 		factory.setBacklog(settings.getBacklog());
-		factory.setSoTcpNoDelay(true);
-		factory.setLookupHost(false);
-		factory.setMapper(MAPPER);
 		factory.setTaskExecutor(new EventLoop(name + "-tcp-loop-" + index));
-		factory.setTcpNioConnectionSupport(new GatewayConnectionSupport(context, factory));
 		if (reusePort) {
 			factory.setTcpSocketSupport(new ReusePortSocketSupport());
 		}
 		if (settings.getBindAddress() != null) {
 			factory.setLocalAddress(settings.getBindAddress());
 		}
-		CompletableFuture<Integer> bound = new CompletableFuture<>();
-		this.binding.put(factory, bound);
-
 		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
 				.transformWith((endpoint) -> endpoint.transformer(transform))
 				.handle(Tcp.outboundAdapter(factory))
@@ -218,23 +198,7 @@ class TcpListenerFactory implements ListenerFactory {
 				.addBean(id + ".connectionFactory", factory)
 				.register();
 		FlowMetrics.withoutPerMessageInstrumentation(this.applicationContext, id + ".");
-		return new LoopServer(factory, bound, registration);
-	}
-
-	@EventListener
-	void listening(TcpConnectionServerListeningEvent event) {
-		CompletableFuture<Integer> bound = this.binding.get(event.getSource());
-		if (bound != null) {
-			bound.complete(event.getPort());
-		}
-	}
-
-	@EventListener
-	void failed(TcpConnectionServerExceptionEvent event) {
-		CompletableFuture<Integer> bound = this.binding.get(event.getSource());
-		if (bound != null) {
-			bound.completeExceptionally(event.getCause());
-		}
+		return new LoopServer(factory, registration);
 	}
 
 }

@@ -92,6 +92,11 @@ final class TlsLayer implements TlsSession.Link {
 		return this.failure;
 	}
 
+	/** The engine's session, for the adapters' view of the connection; its handshake may still be under way. */
+	SSLSession sslSession() {
+		return this.session.sslSession();
+	}
+
 	/** The session of the completed handshake when the session log is on; null otherwise, or before it completed. */
 	SSLSession handshake() {
 		return this.handshake;
