@@ -2,10 +2,12 @@ package dev.socketgateway.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
 
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -33,6 +35,8 @@ final class AllocationProbe implements AutoCloseable {
 
 	private final ThreadMXBean threads;
 
+	private final MemoryMXBean memory;
+
 	private Thread sampler;
 
 	private volatile Map<Long, Long> atStart;
@@ -41,9 +45,10 @@ final class AllocationProbe implements AutoCloseable {
 
 	private volatile Exception failure;
 
-	private AllocationProbe(JMXConnector connector, ThreadMXBean threads) {
+	private AllocationProbe(JMXConnector connector, ThreadMXBean threads, MemoryMXBean memory) {
 		this.connector = connector;
 		this.threads = threads;
+		this.memory = memory;
 	}
 
 	/** Attaches to the server with the given process id, which must be a JVM of this user. */
@@ -69,7 +74,9 @@ final class AllocationProbe implements AutoCloseable {
 				throw new IOException("process " + pid + " does not count allocated bytes per thread");
 			}
 			threads.setThreadAllocatedMemoryEnabled(true);
-			return new AllocationProbe(connector, threads);
+			MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
+					ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+			return new AllocationProbe(connector, threads, memory);
 		}
 		catch (IOException | RuntimeException ex) {
 			connector.close();
@@ -133,6 +140,17 @@ final class AllocationProbe implements AutoCloseable {
 			allocated += entry.getValue() - start.getOrDefault(entry.getKey(), 0L);
 		}
 		return (double) allocated / messages;
+	}
+
+	/**
+	 * The heap the server holds: a full collection ({@code System.gc()} in the server), then the heap in use. Taken
+	 * before the connections open and again while they are all open, the difference over their number is the heap
+	 * an open connection holds. A full collection moves whatever survives it to the old generation, so it is taken
+	 * only outside the measured window, where it changes no latency.
+	 */
+	long liveHeapBytes() {
+		this.memory.gc();
+		return this.memory.getHeapMemoryUsage().getUsed();
 	}
 
 	@Override

@@ -163,8 +163,12 @@ public final class Benchmark {
 			running.set(server);
 			server.awaitReady(address, READY_TIMEOUT);
 			AllocationProbe allocation = attachProbe(server);
+			HeapPerConnection heap = null;
 			if (allocation != null) {
 				recorder.windowListener = allocation::window;
+				if (scenario.kind() == Scenario.Kind.TCP_PACED) {
+					heap = new HeapPerConnection(allocation, recorder);
+				}
 			}
 			Load load = (scenario.kind() == Scenario.Kind.UDP) ? new UdpLoad(scenario, address, recorder)
 					: new TcpLoad(scenario, address, recorder);
@@ -182,7 +186,8 @@ public final class Benchmark {
 			else {
 				long peakRssKb = server.peakRssKb();
 				result = RunResult.of(target, recorder, measuredSeconds, peakRssKb, server.stop(), null)
-					.withBytesPerMessage(bytesPerMessage);
+					.withBytesPerMessage(bytesPerMessage)
+					.withHeapBytesPerConnection((heap != null) ? heap.bytes() : Double.NaN);
 			}
 		}
 		catch (Exception ex) {
@@ -219,9 +224,11 @@ public final class Benchmark {
 			return "FAILED: " + result.failure();
 		}
 		return String.format(Locale.ROOT,
-				"%,10.0f msgs/s  p50 %6d us  p99 %7d us  p99.9 %7d us  errors %d  lost %d  peak RSS %.0f MB  %.0f B/msg",
+				"%,10.0f msgs/s  p50 %6d us  p99 %7d us  p99.9 %7d us  errors %d  lost %d  peak RSS %.0f MB  %.0f B/msg%s",
 				result.msgsPerSecond(), result.p50Micros(), result.p99Micros(), result.p999Micros(), result.errors(),
-				result.lost(), result.peakRssMb(), result.bytesPerMessage());
+				result.lost(), result.peakRssMb(), result.bytesPerMessage(),
+				Double.isNaN(result.heapBytesPerConnection()) ? ""
+						: String.format(Locale.ROOT, "  heap %.0f B/connection", result.heapBytesPerConnection()));
 	}
 
 }

@@ -47,6 +47,18 @@ final class Recorder {
 	/** Told the measured window when the load sets it, such as an {@link AllocationProbe}; null if none. */
 	BiConsumer<Long, Long> windowListener;
 
+	/**
+	 * Runs once the window has ended and the last replies are in, while every connection is still open, such as a
+	 * measure of the heap they hold; null if none. TCP loads only.
+	 */
+	Runnable loadedListener;
+
+	void loaded() {
+		if (this.loadedListener != null) {
+			this.loadedListener.run();
+		}
+	}
+
 	void window(long start, long end) {
 		this.windowStart = start;
 		this.windowEnd = end;

@@ -42,6 +42,14 @@ final class Report {
 				+ "RSS: the server's peak resident set (VmHWM).");
 		lines.add("B/msg: bytes the server allocated per message answered in the measured window (all its threads).");
 		for (ScenarioOutcome outcome : outcomes) {
+			double gatewayHeap = outcome.gateway().heapBytesPerConnection();
+			double nettyHeap = outcome.netty().heapBytesPerConnection();
+			if (!Double.isNaN(gatewayHeap) || !Double.isNaN(nettyHeap)) {
+				lines.add(String.format(Locale.ROOT, "Heap per open connection (%s, after a full collection): "
+						+ "gateway %s B, netty %s B.", outcome.scenario().name(), bytes(gatewayHeap), bytes(nettyHeap)));
+			}
+		}
+		for (ScenarioOutcome outcome : outcomes) {
 			for (RunResult result : List.of(outcome.gateway(), outcome.netty())) {
 				if (!result.ok()) {
 					lines.add("FAILED " + outcome.scenario().name() + " / " + result.target().id() + ": "
@@ -57,7 +65,8 @@ final class Report {
 		lines.add("scenario,connections,warmup_s,measured_s,gateway_status,netty_status,gateway_msgs_per_s,"
 				+ "netty_msgs_per_s,throughput_ratio,gateway_p50_us,gateway_p99_us,gateway_p999_us,netty_p50_us,"
 				+ "netty_p99_us,netty_p999_us,p99_ratio,gateway_errors,netty_errors,gateway_lost,netty_lost,"
-				+ "gateway_peak_rss_mb,netty_peak_rss_mb,gateway_bytes_per_msg,netty_bytes_per_msg");
+				+ "gateway_peak_rss_mb,netty_peak_rss_mb,gateway_bytes_per_msg,netty_bytes_per_msg,"
+				+ "gateway_heap_bytes_per_connection,netty_heap_bytes_per_connection");
 		for (ScenarioOutcome outcome : outcomes) {
 			RunResult gateway = outcome.gateway();
 			RunResult netty = outcome.netty();
@@ -70,7 +79,8 @@ final class Report {
 					number(outcome.p99Ratio(), 3), String.valueOf(gateway.errors()), String.valueOf(netty.errors()),
 					String.valueOf(gateway.lost()), String.valueOf(netty.lost()), number(gateway.peakRssMb(), 1),
 					number(netty.peakRssMb(), 1), number(gateway.bytesPerMessage(), 1),
-					number(netty.bytesPerMessage(), 1)));
+					number(netty.bytesPerMessage(), 1), number(gateway.heapBytesPerConnection(), 0),
+					number(netty.heapBytesPerConnection(), 0)));
 		}
 		Files.write(file, lines, StandardCharsets.UTF_8);
 	}

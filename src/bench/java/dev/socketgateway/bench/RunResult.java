@@ -7,11 +7,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * One target's figures for one scenario; {@code failure} is null when the run counts. {@code bytesPerMessage} is
- * what the server allocated per message answered in the measured window ({@link AllocationProbe}), NaN if unknown.
+ * what the server allocated per message answered in the measured window ({@link AllocationProbe}), NaN if unknown;
+ * {@code heapBytesPerConnection} the heap an open connection held, measured on the paced scenario only, NaN
+ * elsewhere.
  */
 record RunResult(Target target, String failure, double msgsPerSecond, long p50Micros, long p99Micros,
 		long p999Micros, long maxMicros, double meanMicros, Recorder counts, long peakRssKb, Integer exitCode,
-		double bytesPerMessage) {
+		double bytesPerMessage, double heapBytesPerConnection) {
 
 	static RunResult of(Target target, Recorder recorder, int measuredSeconds, long peakRssKb, Integer exitCode,
 			String failure) {
@@ -23,12 +25,19 @@ record RunResult(Target target, String failure, double msgsPerSecond, long p50Mi
 		return new RunResult(target, failure, (double) recorder.completedInWindow / measuredSeconds,
 				measured ? latencies.getValueAtPercentile(50) : -1, measured ? latencies.getValueAtPercentile(99) : -1,
 				measured ? latencies.getValueAtPercentile(99.9) : -1, measured ? latencies.getMaxValue() : -1,
-				measured ? latencies.getMean() : Double.NaN, recorder, peakRssKb, exitCode, Double.NaN);
+				measured ? latencies.getMean() : Double.NaN, recorder, peakRssKb, exitCode, Double.NaN, Double.NaN);
 	}
 
 	RunResult withBytesPerMessage(double bytes) {
 		return new RunResult(this.target, this.failure, this.msgsPerSecond, this.p50Micros, this.p99Micros,
-				this.p999Micros, this.maxMicros, this.meanMicros, this.counts, this.peakRssKb, this.exitCode, bytes);
+				this.p999Micros, this.maxMicros, this.meanMicros, this.counts, this.peakRssKb, this.exitCode, bytes,
+				this.heapBytesPerConnection);
+	}
+
+	RunResult withHeapBytesPerConnection(double bytes) {
+		return new RunResult(this.target, this.failure, this.msgsPerSecond, this.p50Micros, this.p99Micros,
+				this.p999Micros, this.maxMicros, this.meanMicros, this.counts, this.peakRssKb, this.exitCode,
+				this.bytesPerMessage, bytes);
 	}
 
 	boolean ok() {
@@ -74,6 +83,8 @@ record RunResult(Target target, String failure, double msgsPerSecond, long p50Mi
 		json.put("skippedPacedSends", this.counts.skipped);
 		json.put("peakRssMb", peakRssMb());
 		json.put("allocatedBytesPerMessage", Double.isNaN(this.bytesPerMessage) ? null : this.bytesPerMessage);
+		json.put("heapBytesPerOpenConnection",
+				Double.isNaN(this.heapBytesPerConnection) ? null : this.heapBytesPerConnection);
 		json.put("serverExitCode", this.exitCode);
 		return json;
 	}

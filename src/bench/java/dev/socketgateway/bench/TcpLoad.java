@@ -87,6 +87,7 @@ final class TcpLoad implements Load {
 			this.sending = false;
 			drain();
 			this.recorder.lost += this.outstanding;
+			this.recorder.loaded();
 		}
 		finally {
 			for (TcpConnection connection : this.connections) {
