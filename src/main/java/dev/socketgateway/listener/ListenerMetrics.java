@@ -29,7 +29,7 @@ public final class ListenerMetrics {
 
 	/** The reasons of {@code gateway.errors} on TCP listeners; see docs/monitoring.md. */
 	static final String[] TCP_ERRORS = { "frame-too-large", "malformed", "idle-timeout", "write-failed", "reset",
-			"tls-handshake", "tls-reload", "proxy-header" };
+			"tls-handshake", "tls-reload", "proxy-header", "accept-failed" };
 
 	/**
 	 * The reasons of {@code gateway.connections.rejected}. A connection over max-connections-per-client under

@@ -132,13 +132,14 @@ final class Acceptor {
 	}
 
 	/**
-	 * Out of file descriptors, say: the client stays in the backlog, and accepting pauses briefly rather than have
-	 * every select find the socket ready again at once.
+	 * Out of file descriptors, say: counted as {@code gateway.errors{reason=accept-failed}}. The client stays in the
+	 * backlog, and accepting pauses briefly rather than have every select find the socket ready again at once.
 	 */
 	private void failed(ServerSocketChannel server, Selector selector, IOException ex) {
 		if (!server.isOpen()) {
 			return; // closed meanwhile
 		}
+		this.context.metrics().error("accept-failed");
 		this.context.warnings().warn("Listener '{}': accepting a connection failed ({}); accepting again in {} ms",
 				this.context.name(), ex.toString(), RETRY_MILLIS);
 		SelectionKey key = key(selector);

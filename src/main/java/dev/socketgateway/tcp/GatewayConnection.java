@@ -19,8 +19,8 @@ import org.springframework.messaging.Message;
 
 /**
  * A server connection that reads, frames and dispatches on its listener's event loop (see
- * {@link GatewayServerConnectionFactory}), and writes replies straight to the socket. A read passes the PROXY header phase
- * ({@link ProxyPhase}) while one is expected, then TLS ({@link TlsLayer}) on a TLS listener, then the frame
+ * {@link GatewayServerConnectionFactory}), and writes replies straight to the socket. A read passes the PROXY header
+ * phase ({@link ProxyPhase}) while one is expected, then TLS ({@link TlsLayer}) on a TLS listener, then the frame
  * codec ({@link FrameCodec}), and each frame is dispatched to the flow; replies come back through {@link #send}
  * into the write queue ({@link OutboundBuffer}). Bad input is reported by {@link ReadFailures}, and closes only this
  * connection; the client and the counts are kept in {@link ConnectionStats}. On a listener with per-client limits
