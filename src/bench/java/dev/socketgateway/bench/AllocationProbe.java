@@ -28,6 +28,9 @@ import com.sun.tools.attach.VirtualMachine;
  * the window. A thread that ends inside the window loses its count; the servers' event loops and receive threads live
  * through the run, and a thread started in the window counts whole. The two snapshots' own JMX calls allocate a few
  * kilobytes in the server, a rounding error over the window's hundreds of thousands of messages.
+ * <p>
+ * Through the same connection it reads the server's live heap ({@link #liveHeapBytes()}), from which
+ * {@link HeapPerConnection} works out the heap an open connection holds.
  */
 final class AllocationProbe implements AutoCloseable {
 
