@@ -23,7 +23,7 @@ import org.springframework.integration.ip.tcp.connection.TcpSocketSupport;
 final class Acceptor {
 
 	/** How long accepting pauses after an accept failed (out of file descriptors, say), rather than spin. */
-	static final long RETRY_MILLIS = 100;
+	private static final long RETRY_MILLIS = 100;
 
 	private static final Logger logger = LoggerFactory.getLogger(Acceptor.class);
 

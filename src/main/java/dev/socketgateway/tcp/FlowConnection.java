@@ -17,8 +17,6 @@ abstract class FlowConnection implements TcpConnection {
 
 	private final GatewayServerConnectionFactory factory;
 
-	private final long id;
-
 	/** The id by which the outbound adapter finds the connection: the one /actuator/connections shows. */
 	private final String connectionId;
 
@@ -31,7 +29,6 @@ abstract class FlowConnection implements TcpConnection {
 	/** @param id the connection's number in its listener */
 	FlowConnection(GatewayServerConnectionFactory factory, long id) {
 		this.factory = factory;
-		this.id = id;
 		this.connectionId = Long.toString(id);
 		this.messageHeaders = GatewayMessageMapper.headers(this.connectionId);
 	}
@@ -49,10 +46,6 @@ abstract class FlowConnection implements TcpConnection {
 
 	final GatewayServerConnectionFactory factory() {
 		return this.factory;
-	}
-
-	final long id() {
-		return this.id;
 	}
 
 	@Override

@@ -85,12 +85,18 @@ final class GatewayConnection extends FlowConnection implements OutboundBuffer.O
 	 */
 	GatewayConnection(SocketChannel channel, InetSocketAddress remote, TcpListenerContext context,
 			GatewayServerConnectionFactory factory, boolean refused) {
-		super(factory, context.connections().nextId());
+		this(channel, remote, context, factory, refused, context.connections().nextId());
+	}
+
+	/** @param id the connection's number in its listener: its stats' and its flow id */
+	private GatewayConnection(SocketChannel channel, InetSocketAddress remote, TcpListenerContext context,
+			GatewayServerConnectionFactory factory, boolean refused, long id) {
+		super(factory, id);
 		this.channel = channel;
 		this.context = context;
 		this.codec = context.newCodec();
 		this.refused = refused;
-		this.stats = new ConnectionStats(id(), remote.getAddress(), remote.getPort());
+		this.stats = new ConnectionStats(id, remote.getAddress(), remote.getPort());
 		this.outbound = new OutboundBuffer(channel, context, this.stats, this);
 		this.proxy = (!refused && context.settings().getProxyProtocol() != ProxyProtocol.OFF)
 				? new ProxyPhase(context, this.stats, this.readLock, this::proxyAdmitted, this::proxyEnded) : null;
